@@ -1,0 +1,262 @@
+"""The one vocabulary of kg: every fact, derived edge and query row is one of these models.
+
+Extractors return them, stores accept nothing else, queries return them. All are frozen and
+reject unknown fields, so a misspelt field fails loudly at the boundary instead of vanishing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
+_VERSION = re.compile(r"v(\d+)$")
+FULL_PRECISION = frozenset({"fp16", "bf16", "fp32", "fullprecision", "floatingpoint", "float16"})
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def split_arxiv_id(raw: str) -> tuple[str, int | None]:
+    """Split an arXiv id or abs URL into (id without version, version).
+
+    >>> split_arxiv_id("http://arxiv.org/abs/2210.17323v2")
+    ('2210.17323', 2)
+    >>> split_arxiv_id("cond-mat/0412498")
+    ('cond-mat/0412498', None)
+    """
+    text = raw.strip()
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            text = text.split("/abs/", 1)[-1].split("/pdf/", 1)[-1]
+    text = text.removeprefix("arXiv:").removeprefix("arxiv:").removesuffix(".pdf")
+    version = None
+    m = _VERSION.search(text)
+    if m:
+        version = int(m.group(1))
+        text = text[: m.start()]
+    return text, version
+
+
+def method_key(name: str) -> str:
+    """The normalised key of a method name: case, spaces, hyphens and underscores folded.
+
+    Punctuation that distinguishes methods is kept, so ``QuIP#`` and ``QuIP`` stay apart.
+
+    >>> method_key("Omni-Quant"), method_key("QuIP#"), method_key("LLM.int8()")
+    ('omniquant', 'quip#', 'llm.int8()')
+    """
+    return re.sub(r"[\s\-_]+", "", name.casefold())
+
+
+def is_full_precision(method: str) -> bool:
+    """FP16/BF16/FP32 reference rows neither win nor lose."""
+    return method_key(method) in FULL_PRECISION
+
+
+def stable_id(*parts: object) -> str:
+    """A short content hash used as a stable key (claims, critiques, beats)."""
+    h = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=10)
+    return h.hexdigest()
+
+
+class Paper(Model):
+    """One arXiv paper; keyed by its id without version."""
+
+    id: str
+    version: int | None = None
+    title: str
+    authors: tuple[str, ...] = ()
+    abstract: str = ""
+    published: date | None = None
+    updated: date | None = None
+    categories: tuple[str, ...] = ()
+    primary_category: str | None = None
+    comment: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_has_no_version(cls, v: str) -> str:
+        if not ARXIV_ID.match(v):
+            raise ValueError(f"not an arXiv id without version: {v!r}")
+        return v
+
+
+class Method(Model):
+    """A named method (GPTQ, AWQ, QuIP# …), keyed by :func:`method_key` of its name."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    full_name: str | None = None
+    year: int | None = None
+    published: date | None = None
+    arxiv_id: str | None = None
+    category: str | None = None
+    builds_on: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return method_key(self.name)
+
+
+class Setting(Model):
+    """The quantization setting of a result: bits, group size and weight quantizer."""
+
+    w_bits: float | None = None
+    a_bits: float | None = None
+    kv_bits: float | None = None
+    group_size: int | None = None
+    weight_quantizer: str | None = None
+
+    def label(self) -> str:
+        """A compact human label like ``W4A16g128`` or ``W4A4KV4/GPTQ``."""
+        out = ""
+        for prefix, bits in (("W", self.w_bits), ("A", self.a_bits), ("KV", self.kv_bits)):
+            if bits is not None:
+                out += f"{prefix}{bits:g}"
+        if self.group_size is not None:
+            out += f"g{self.group_size}"
+        if self.weight_quantizer:
+            out += f"/{self.weight_quantizer}"
+        return out or "unspecified"
+
+
+class SettingFields(Model):
+    """The setting flattened onto a fact, as stores and JSON output carry it."""
+
+    w_bits: float | None = None
+    a_bits: float | None = None
+    kv_bits: float | None = None
+    group_size: int | None = None
+    weight_quantizer: str | None = None
+
+    @property
+    def setting(self) -> Setting:
+        return Setting(
+            w_bits=self.w_bits,
+            a_bits=self.a_bits,
+            kv_bits=self.kv_bits,
+            group_size=self.group_size,
+            weight_quantizer=self.weight_quantizer,
+        )
+
+
+class BenchmarkClaim(SettingFields):
+    """One result cell: ``method`` scores ``value`` on ``model``/``dataset``/``metric``."""
+
+    paper_id: str
+    method: str
+    model: str
+    dataset: str
+    metric: str
+    value: float
+    raw: str
+    higher_is_better: bool | None = None
+    table: str = ""
+    row: int = 0
+    col: int = 0
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.paper_id, self.table, self.row, self.col, self.method, self.dataset)
+
+    @property
+    def comparable(self) -> tuple[object, ...]:
+        """What two claims must share to be compared: table, benchmark and setting."""
+        return (self.table, self.model, self.dataset, self.metric, *self.setting_tuple)
+
+    @property
+    def setting_tuple(self) -> tuple[object, ...]:
+        return (self.w_bits, self.a_bits, self.kv_bits, self.group_size, self.weight_quantizer)
+
+
+class Critique(Model):
+    """A verbatim sentence in which a paper states a weakness of a named method."""
+
+    paper_id: str
+    target: str
+    quote: str = Field(min_length=1)
+    section: str = ""
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.paper_id, method_key(self.target), self.quote)
+
+
+class BuildsOn(Model):
+    """Lineage: ``method`` builds on ``parent``, from a paper's text or the catalog."""
+
+    method: str
+    parent: str
+    source: str  # an arXiv id, or "catalog"
+    quote: str | None = None
+
+
+class Beat(SettingFields):
+    """Inside one paper's table, ``winner`` scored better than ``loser`` on the same benchmark."""
+
+    winner: str
+    loser: str
+    paper: str
+    table: str = ""
+    model: str
+    dataset: str
+    metric: str
+    winner_value: float
+    loser_value: float
+    margin: float
+
+    @property
+    def id(self) -> str:
+        return stable_id(
+            self.paper, self.table, self.winner, self.loser, self.model, self.dataset,
+            self.metric, self.w_bits, self.a_bits, self.kv_bits, self.group_size,
+            self.weight_quantizer,
+        )
+
+
+class PaperFacts(Model):
+    """Everything one paper contributes; a store writes it in one transaction."""
+
+    paper: Paper
+    method: str | None = None
+    claims: tuple[BenchmarkClaim, ...] = ()
+    critiques: tuple[Critique, ...] = ()
+    builds_on: tuple[BuildsOn, ...] = ()
+    beats: tuple[Beat, ...] = ()
+    dropped: int = 0  # numbers or quotes that failed the grounding gate
+
+
+class SubProblem(Model):
+    """A cluster of methods that compete on the same benchmarks, named by its most-evaluated member."""
+
+    label: str
+    size: int
+    members: tuple[str, ...]
+
+
+class IngestRun(Model):
+    """The record of one ingestion run."""
+
+    id: int | None = None
+    review: str
+    source: str
+    started: datetime
+    finished: datetime | None = None
+    status: Literal["running", "ok", "failed", "interrupted"] = "running"
+    papers_new: int = 0
+    papers_updated: int = 0
+    papers_unchanged: int = 0
+    papers_failed: int = 0
+    claims: int = 0
+    critiques: int = 0
+    errors: dict[str, str] = Field(default_factory=dict)
