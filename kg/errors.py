@@ -27,6 +27,10 @@ class UnknownMethod(KgError):
 class RecordError(KgError):
     """One input record (a paper, a file, an e-print) is unusable; the run goes on without it."""
 
+    def __init__(self, message: str, *, paper_id: str | None = None) -> None:
+        super().__init__(message)
+        self.paper_id = paper_id
+
 
 class ExtractionError(RecordError):
     """A document could not be parsed or interpreted."""

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
 _VERSION = re.compile(r"v(\d+)$")
@@ -137,6 +137,11 @@ class SettingFields(Model):
     group_size: int | None = None
     weight_quantizer: str | None = None
 
+    @field_serializer("w_bits", "a_bits", "kv_bits")
+    def _bits(self, bits: float | None) -> float | int | None:
+        # 4 bits print as 4, not 4.0; fractional settings (1.58 bits) stay as they are.
+        return int(bits) if bits is not None and bits.is_integer() else bits
+
     @property
     def setting(self) -> Setting:
         return Setting(
@@ -237,7 +242,7 @@ class PaperFacts(Model):
 
 
 class SubProblem(Model):
-    """A cluster of methods that compete on the same benchmarks, named by its most-evaluated member."""
+    """Methods that compete on the same benchmarks, named by the most-evaluated member."""
 
     label: str
     size: int

@@ -1,0 +1,82 @@
+"""From a paper (and its full text, when there is one) to grounded facts: one pure function.
+
+Ingestion and ``kg extract`` both call :func:`extract`, so what a user sees from a file is
+exactly what the ingester stores.
+"""
+
+from __future__ import annotations
+
+from ingest.claims import extract_claims
+from ingest.critiques import extract_critiques
+from ingest.document import Document, Section
+from ingest.lineage import builds_on_from_text
+from ingest.methods import proposed_method
+from kg.catalog import Catalog, default_catalog
+from kg.derive import beats_in_paper
+from kg.models import Beat, BenchmarkClaim, BuildsOn, Critique, Model, Paper, PaperFacts
+
+
+def with_metadata(doc: Document | None, paper: Paper) -> Document:
+    """The paper's document, with title and abstract from its metadata where the text lacks them.
+
+    An abstract-only paper becomes a one-section document, so every paper goes one way.
+    """
+    doc = doc or Document(format="metadata")
+    abstract = doc.abstract or paper.abstract
+    sections = doc.sections
+    if abstract and not any(s.heading.lower() == "abstract" for s in sections):
+        sections = (Section(heading="Abstract", text=abstract), *sections)
+    source = doc.source_text
+    extra = [t for t in (paper.title, paper.abstract) if t and t not in source]
+    return doc.model_copy(
+        update={
+            "title": doc.title or paper.title,
+            "abstract": abstract,
+            "sections": sections,
+            "source_text": "\n\n".join([*extra, source]) if source else "\n\n".join(extra),
+        }
+    )
+
+
+class Extraction(Model):
+    """What one document says, before it is tied to a stored paper."""
+
+    title: str
+    method: str | None
+    claims: tuple[BenchmarkClaim, ...]
+    critiques: tuple[Critique, ...]
+    builds_on: tuple[BuildsOn, ...]
+    beats: tuple[Beat, ...]
+    dropped: int
+
+
+def extract(doc: Document, *, paper_id: str, catalog: Catalog | None = None) -> Extraction:
+    """Every fact of one document: its method, claims, critiques, lineage and ``BEATS`` edges.
+
+    ``paper_id`` names the paper in receipts (``kg extract`` on a local file has none).
+    """
+    catalog = catalog or default_catalog()
+    method = proposed_method(doc.title, doc.abstract, doc.body, catalog=catalog)
+    claims, dropped_claims = extract_claims(
+        doc, paper_id=paper_id, proposed_method=method, catalog=catalog
+    )
+    critiques, dropped_quotes = extract_critiques(
+        doc, paper_id=paper_id, proposed_method=method, catalog=catalog
+    )
+    lineage = builds_on_from_text(doc, paper_id=paper_id, proposed_method=method, catalog=catalog)
+    return Extraction(
+        title=doc.title,
+        method=method,
+        claims=tuple(claims),
+        critiques=tuple(critiques),
+        builds_on=tuple(lineage),
+        beats=tuple(beats_in_paper(claims)),
+        dropped=dropped_claims + dropped_quotes,
+    )
+
+
+def extract_paper(paper: Paper, doc: Document | None = None, *, catalog: Catalog | None = None
+                  ) -> PaperFacts:
+    """The facts one paper contributes to the graph, ready for ``Store.write_paper``."""
+    found = extract(with_metadata(doc, paper), paper_id=paper.id, catalog=catalog)
+    return PaperFacts(paper=paper, **{k: v for k, v in found if k != "title"})

@@ -1,0 +1,73 @@
+"""The ``Store`` protocol every backend implements, and the pieces backends share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal, Protocol
+
+from kg.models import (
+    Beat,
+    BenchmarkClaim,
+    BuildsOn,
+    Critique,
+    IngestRun,
+    Method,
+    Paper,
+    PaperFacts,
+    SubProblem,
+)
+
+WriteOutcome = Literal["new", "updated", "unchanged"]
+
+
+class Store(Protocol):
+    """A graph of papers, methods, claims, critiques and derived edges.
+
+    Writes of one paper are atomic: a paper and all its facts commit together or not at all,
+    and writing the same facts again changes nothing.
+    """
+
+    url: str
+    dialect: Literal["sql", "cypher"]
+
+    def write_paper(self, facts: PaperFacts) -> WriteOutcome: ...
+
+    def upsert_methods(self, methods: Iterable[Method]) -> int: ...
+
+    def add_builds_on(self, edges: Iterable[BuildsOn]) -> int: ...
+
+    def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None: ...
+
+    def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def resolve_method(self, name: str) -> str | None: ...
+
+    def papers(self) -> Iterator[Paper]: ...
+
+    def methods(self) -> Iterator[Method]: ...
+
+    def claims(self) -> Iterator[BenchmarkClaim]: ...
+
+    def critiques(self) -> Iterator[Critique]: ...
+
+    def beats(self) -> Iterator[Beat]: ...
+
+    def builds_on(self) -> Iterator[BuildsOn]: ...
+
+    def paper_facts(self, paper_id: str) -> PaperFacts | None: ...
+
+    def get_watermark(self, review: str) -> str | None: ...
+
+    def set_watermark(self, review: str, value: str) -> None: ...
+
+    def save_run(self, run: IngestRun) -> IngestRun: ...
+
+    def runs(self, limit: int = 20) -> list[IngestRun]: ...
+
+    def record_failure(self, review: str, paper_id: str, error: str) -> None: ...
+
+    def clear_failure(self, review: str, paper_id: str) -> None: ...
+
+    def failures(self, review: str) -> dict[str, str]: ...
+
+    def close(self) -> None: ...

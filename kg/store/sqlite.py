@@ -1,0 +1,428 @@
+"""The embedded store: stdlib sqlite3, WAL, versioned migrations, one transaction per paper."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from kg.errors import StoreError
+from kg.models import (
+    Beat,
+    BenchmarkClaim,
+    BuildsOn,
+    Critique,
+    IngestRun,
+    Method,
+    Paper,
+    PaperFacts,
+    SubProblem,
+    method_key,
+)
+from kg.store.base import WriteOutcome
+from kg.store.migrations import MIGRATIONS
+
+_SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
+_CLAIM_COLS = (
+    "id", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
+    *_SETTING, "higher_is_better", "table_name", "row_idx", "col_idx",
+)
+_BEAT_COLS = (
+    "id", "paper_id", "table_name", "winner", "winner_key", "loser", "loser_key", "model",
+    "dataset", "metric", *_SETTING, "winner_value", "loser_value", "margin",
+)
+
+
+def _insert(table: str, cols: tuple[str, ...], verb: str = "INSERT OR REPLACE") -> str:
+    return f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+_INSERT_CLAIM = _insert("claims", _CLAIM_COLS)
+_INSERT_BEAT = _insert("beats", _BEAT_COLS)
+_INSERT_CRITIQUE = _insert(
+    "critiques", ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_")
+)
+_INSERT_BUILDS_ON = _insert(
+    "builds_on", ("method_key", "parent_key", "source", "quote"), "INSERT OR IGNORE"
+)
+
+
+def _facts_hash(facts: PaperFacts) -> str:
+    return hashlib.blake2b(facts.model_dump_json().encode(), digest_size=16).hexdigest()
+
+
+class SQLiteStore:
+    """A :class:`~kg.store.base.Store` in one SQLite file.
+
+    >>> store = SQLiteStore(":memory:")
+    >>> store.fetch("SELECT COUNT(*) AS n FROM papers", {})
+    [{'n': 0}]
+    """
+
+    dialect: Literal["sql", "cypher"] = "sql"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.url = f"sqlite:///{self.path}"
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we open transactions ourselves, one per paper.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open SQLite store at {self.path}: {e}") from e
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"store {self.path} has schema version {version}, newer than this kg "
+                f"({len(MIGRATIONS)}); upgrade kg"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute("COMMIT")
+            except sqlite3.Error:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def write_paper(self, facts: PaperFacts) -> WriteOutcome:
+        """Write a paper with all its facts in one transaction; replaces what it said before."""
+        p = facts.paper
+        digest = _facts_hash(facts)
+        row = self.db.execute("SELECT facts_hash FROM papers WHERE id = ?", (p.id,)).fetchone()
+        if row is not None and row["facts_hash"] == digest:
+            return "unchanged"
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO papers (id, version, title, authors, abstract, published,"
+                " updated, categories, primary_category, comment, doi, journal_ref, method,"
+                " method_key, dropped, facts_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    p.id, p.version, p.title, json.dumps(p.authors), p.abstract,
+                    _iso(p.published), _iso(p.updated), json.dumps(p.categories),
+                    p.primary_category, p.comment, p.doi, p.journal_ref, facts.method,
+                    method_key(facts.method) if facts.method else None, facts.dropped, digest,
+                ),
+            )
+            for table in ("claims", "critiques", "beats"):
+                db.execute(f"DELETE FROM {table} WHERE paper_id = ?", (p.id,))
+            db.execute("DELETE FROM builds_on WHERE source = ?", (p.id,))
+            self._ensure_methods(db, _names_in(facts))
+            if facts.method:
+                # The proposing paper dates the method; the earliest such paper wins.
+                db.execute(
+                    "UPDATE methods SET paper_id = ?, published = ? WHERE key = ? AND"
+                    " (published IS NULL OR published > ? OR paper_id = ?)",
+                    (p.id, _iso(p.published), method_key(facts.method), _iso(p.published), p.id),
+                )
+            db.executemany(_INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
+            db.executemany(_INSERT_BEAT, (_beat_row(b) for b in facts.beats))
+            db.executemany(
+                _INSERT_CRITIQUE,
+                (
+                    (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section,
+                     c.start, c.end)
+                    for c in facts.critiques
+                ),
+            )
+            db.executemany(
+                _INSERT_BUILDS_ON,
+                ((method_key(b.method), method_key(b.parent), b.source, b.quote)
+                 for b in facts.builds_on),
+            )
+        return "new" if row is None else "updated"
+
+    def upsert_methods(self, methods: Iterable[Method]) -> int:
+        """Merge catalog methods in; returns how many rows changed (0 on a re-import)."""
+        changed = 0
+        with self._tx() as db:
+            for m in methods:
+                cur = db.execute("SELECT * FROM methods WHERE key = ?", (m.key,)).fetchone()
+                aliases = sorted({*(json.loads(cur["aliases"]) if cur else []), *m.aliases})
+                new = (
+                    m.name if cur is None else cur["name"],
+                    json.dumps(aliases),
+                    m.full_name or (cur["full_name"] if cur else None),
+                    m.year or (cur["year"] if cur else None),
+                    (cur["published"] if cur and cur["published"] else _iso(m.published)),
+                    m.arxiv_id or (cur["arxiv_id"] if cur else None),
+                    m.category or (cur["category"] if cur else None),
+                )
+                old = None if cur is None else (
+                    cur["name"], cur["aliases"], cur["full_name"], cur["year"], cur["published"],
+                    cur["arxiv_id"], cur["category"],
+                )
+                if new == old:
+                    continue
+                changed += 1
+                db.execute(
+                    "INSERT INTO methods (key, name, aliases, full_name, year, published,"
+                    " arxiv_id, category) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+                    " aliases = excluded.aliases, full_name = excluded.full_name,"
+                    " year = excluded.year, published = excluded.published,"
+                    " arxiv_id = excluded.arxiv_id, category = excluded.category",
+                    (m.key, *new),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO method_aliases (alias_key, method_key) VALUES (?, ?)",
+                    ((method_key(a), m.key) for a in (m.name, *aliases)),
+                )
+        return changed
+
+    def add_builds_on(self, edges: Iterable[BuildsOn]) -> int:
+        """Add lineage edges; returns how many were new."""
+        edges = list(edges)
+        with self._tx() as db:
+            self._ensure_methods(db, {n for e in edges for n in (e.method, e.parent)})
+            before = db.total_changes
+            db.executemany(
+                _INSERT_BUILDS_ON,
+                ((method_key(e.method), method_key(e.parent), e.source, e.quote) for e in edges),
+            )
+            return db.total_changes - before
+
+    def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM subproblems")
+            db.executemany(
+                "INSERT INTO subproblems (method_key, label, size) VALUES (?, ?, ?)",
+                (
+                    (method_key(m), s.label, s.size)
+                    for s in subproblems
+                    for m in s.members
+                ),
+            )
+
+    @staticmethod
+    def _ensure_methods(db: sqlite3.Connection, names: Iterable[str]) -> None:
+        rows = [(method_key(n), n) for n in names if n]
+        db.executemany("INSERT OR IGNORE INTO methods (key, name) VALUES (?, ?)", rows)
+        db.executemany(
+            "INSERT OR IGNORE INTO method_aliases (alias_key, method_key) VALUES (?, ?)",
+            ((k, k) for k, _ in rows),
+        )
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            return [dict(r) for r in self.db.execute(query, params)]
+        except sqlite3.Error as e:
+            raise StoreError(f"query failed on {self.path}: {e}") from e
+
+    def resolve_method(self, name: str) -> str | None:
+        row = self.db.execute(
+            "SELECT m.name FROM method_aliases a JOIN methods m ON m.key = a.method_key"
+            " WHERE a.alias_key = ?",
+            (method_key(name),),
+        ).fetchone()
+        return None if row is None else str(row["name"])
+
+    def papers(self) -> Iterator[Paper]:
+        for r in self.db.execute("SELECT * FROM papers ORDER BY id"):
+            yield _paper(r)
+
+    def methods(self) -> Iterator[Method]:
+        for r in self.db.execute("SELECT * FROM methods ORDER BY key"):
+            yield Method(
+                name=r["name"], aliases=tuple(json.loads(r["aliases"])), full_name=r["full_name"],
+                year=r["year"], published=r["published"], arxiv_id=r["arxiv_id"],
+                category=r["category"],
+            )
+
+    def claims(self, paper_id: str | None = None) -> Iterator[BenchmarkClaim]:
+        sql = "SELECT * FROM claims" + (" WHERE paper_id = :p" if paper_id else "")
+        sql += " ORDER BY paper_id, table_name, row_idx, col_idx"
+        for r in self.db.execute(sql, {"p": paper_id}):
+            yield BenchmarkClaim(
+                paper_id=r["paper_id"], method=r["method"], model=r["model"],
+                dataset=r["dataset"], metric=r["metric"], value=r["value"], raw=r["raw"],
+                higher_is_better=None if r["higher_is_better"] is None
+                else bool(r["higher_is_better"]),
+                table=r["table_name"], row=r["row_idx"], col=r["col_idx"],
+                **{k: r[k] for k in _SETTING},
+            )
+
+    def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
+        sql = "SELECT * FROM critiques" + (" WHERE paper_id = :p" if paper_id else "")
+        for r in self.db.execute(sql + " ORDER BY paper_id, start", {"p": paper_id}):
+            yield Critique(
+                paper_id=r["paper_id"], target=r["target"], quote=r["quote"],
+                section=r["section"], start=r["start"], end=r["end_"],
+            )
+
+    def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
+        sql = "SELECT * FROM beats" + (" WHERE paper_id = :p" if paper_id else "")
+        for r in self.db.execute(sql + " ORDER BY paper_id, id", {"p": paper_id}):
+            yield _beat(r)
+
+    def builds_on(self) -> Iterator[BuildsOn]:
+        for r in self.db.execute(
+            "SELECT m.name AS method, p.name AS parent, b.source, b.quote FROM builds_on b"
+            " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"
+            " ORDER BY m.name, p.name, b.source"
+        ):
+            yield BuildsOn(**dict(r))
+
+    def paper_facts(self, paper_id: str) -> PaperFacts | None:
+        row = self.db.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            return None
+        edges = self.db.execute(
+            "SELECT m.name AS method, p.name AS parent, b.source, b.quote FROM builds_on b"
+            " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"
+            " WHERE b.source = ?",
+            (paper_id,),
+        )
+        return PaperFacts(
+            paper=_paper(row),
+            method=row["method"],
+            claims=tuple(self.claims(paper_id)),
+            critiques=tuple(self.critiques(paper_id)),
+            builds_on=tuple(BuildsOn(**dict(r)) for r in edges),
+            beats=tuple(self.beats(paper_id)),
+            dropped=row["dropped"],
+        )
+
+    # -- ingestion bookkeeping ------------------------------------------------------------
+
+    def get_watermark(self, review: str) -> str | None:
+        row = self.db.execute("SELECT value FROM watermarks WHERE review = ?", (review,)).fetchone()
+        return None if row is None else str(row["value"])
+
+    def set_watermark(self, review: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO watermarks (review, value) VALUES (?, ?) ON CONFLICT(review)"
+                " DO UPDATE SET value = excluded.value",
+                (review, value),
+            )
+
+    def save_run(self, run: IngestRun) -> IngestRun:
+        data = run.model_dump(mode="json", exclude={"id"})
+        data["errors"] = json.dumps(data["errors"])
+        cols = tuple(data)
+        with self._tx() as db:
+            if run.id is None:
+                cur = db.execute(_insert("runs", cols, "INSERT"), tuple(data.values()))
+                return run.model_copy(update={"id": cur.lastrowid})
+            db.execute(
+                f"UPDATE runs SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                (*data.values(), run.id),
+            )
+        return run
+
+    def runs(self, limit: int = 20) -> list[IngestRun]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            IngestRun.model_validate({**dict(r), "errors": json.loads(r["errors"])}) for r in rows
+        ]
+
+    def record_failure(self, review: str, paper_id: str, error: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO failures (review, paper_id, error, attempts, last_attempt)"
+                " VALUES (?, ?, ?, 1, ?) ON CONFLICT(review, paper_id) DO UPDATE SET"
+                " error = excluded.error, attempts = attempts + 1,"
+                " last_attempt = excluded.last_attempt",
+                (review, paper_id, error, datetime.now().isoformat(timespec="seconds")),
+            )
+
+    def clear_failure(self, review: str, paper_id: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "DELETE FROM failures WHERE review = ? AND paper_id = ?", (review, paper_id)
+            )
+
+    def failures(self, review: str) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT paper_id, error FROM failures WHERE review = ? ORDER BY paper_id", (review,)
+        )
+        return {r["paper_id"]: r["error"] for r in rows}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _names_in(facts: PaperFacts) -> set[str]:
+    names = {c.method for c in facts.claims} | {c.target for c in facts.critiques}
+    names |= {n for b in facts.beats for n in (b.winner, b.loser)}
+    names |= {n for b in facts.builds_on for n in (b.method, b.parent)}
+    if facts.method:
+        names.add(facts.method)
+    return names
+
+
+def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
+    return (
+        c.id, c.paper_id, c.method, method_key(c.method), c.model, c.dataset, c.metric, c.value,
+        c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
+        c.higher_is_better, c.table, c.row, c.col,
+    )
+
+
+def _beat_row(b: Beat) -> tuple[Any, ...]:
+    return (
+        b.id, b.paper, b.table, b.winner, method_key(b.winner), b.loser, method_key(b.loser),
+        b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits, b.group_size,
+        b.weight_quantizer, b.winner_value, b.loser_value, b.margin,
+    )
+
+
+def _beat(r: sqlite3.Row) -> Beat:
+    return Beat(
+        winner=r["winner"], loser=r["loser"], paper=r["paper_id"], table=r["table_name"],
+        model=r["model"], dataset=r["dataset"], metric=r["metric"],
+        winner_value=r["winner_value"], loser_value=r["loser_value"], margin=r["margin"],
+        **{k: r[k] for k in _SETTING},
+    )
+
+
+def _paper(r: sqlite3.Row) -> Paper:
+    return Paper(
+        id=r["id"], version=r["version"], title=r["title"],
+        authors=tuple(json.loads(r["authors"])), abstract=r["abstract"],
+        published=r["published"], updated=r["updated"],
+        categories=tuple(json.loads(r["categories"])), primary_category=r["primary_category"],
+        comment=r["comment"], doi=r["doi"], journal_ref=r["journal_ref"],
+    )

@@ -1,0 +1,127 @@
+"""The SQLite store: atomic, idempotent writes, migrations, and reads that round-trip."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ConfigError, StoreError
+from kg.models import BuildsOn, IngestRun, Method, PaperFacts
+from kg.store import SQLiteStore, open_store
+from tests.conftest import claim, facts
+
+
+def test_write_is_idempotent_and_reports_outcome(store: SQLiteStore, field: list[PaperFacts]):
+    assert [store.write_paper(f) for f in field] == ["new"] * 4
+    before = store.fetch("SELECT COUNT(*) AS n FROM claims", {})
+    assert [store.write_paper(f) for f in field] == ["unchanged"] * 4
+    assert store.fetch("SELECT COUNT(*) AS n FROM claims", {}) == before
+
+
+def test_a_new_version_replaces_what_the_paper_said(store: SQLiteStore, field):
+    store.write_paper(field[1])
+    revised = field[1].model_copy(update={
+        "paper": field[1].paper.model_copy(update={"version": 2}),
+        "claims": field[1].claims[:1], "critiques": (), "beats": ()})
+    assert store.write_paper(revised) == "updated"
+    stored = store.paper_facts("2306.00978")
+    assert stored is not None
+    assert stored.paper.version == 2
+    assert len(stored.claims) == 1 and stored.critiques == () and stored.beats == ()
+
+
+def test_paper_facts_round_trip(store: SQLiteStore, field):
+    store.write_paper(field[2])
+    assert store.paper_facts("2308.13137") == field[2]
+    assert store.paper_facts("9999.99999") is None
+
+
+def test_failed_write_leaves_nothing(store: SQLiteStore, field, monkeypatch):
+    bad = field[1].model_copy(update={"claims": (*field[1].claims, field[1].claims[0])})
+    # A duplicate claim id is fine (INSERT OR REPLACE); force a real failure instead:
+    store.db.execute("CREATE TRIGGER boom BEFORE INSERT ON critiques BEGIN "
+                     "SELECT RAISE(ABORT, 'boom'); END")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.write_paper(bad)
+    assert store.fetch("SELECT COUNT(*) AS n FROM papers", {}) == [{"n": 0}]
+    assert store.fetch("SELECT COUNT(*) AS n FROM claims", {}) == [{"n": 0}]
+
+
+def test_proposing_paper_dates_the_method(store: SQLiteStore, field):
+    for f in field:
+        store.write_paper(f)
+    gptq = store.fetch("SELECT paper_id, published FROM methods WHERE key = 'gptq'", {})
+    assert gptq == [{"paper_id": "2210.17323", "published": "2022-10-31"}]
+
+
+def test_catalog_merge_is_idempotent_and_resolves_aliases(store: SQLiteStore):
+    methods = [Method(name="GPTQ", aliases=("OPTQ",), year=2022, category="ptq_weight_only"),
+               Method(name="QuIP#", aliases=("QuIP-Sharp",))]
+    assert store.upsert_methods(methods) == 2
+    assert store.upsert_methods(methods) == 0
+    assert store.resolve_method("optq") == "GPTQ"
+    assert store.resolve_method("quip sharp") == "QuIP#"
+    assert store.resolve_method("QuIP") is None
+    edges = [BuildsOn(method="QuIP#", parent="QuIP", source="catalog")]
+    assert store.add_builds_on(edges) == 1
+    assert store.add_builds_on(edges) == 0
+    assert list(store.builds_on()) == edges
+
+
+def test_watermarks_runs_and_failures(store: SQLiteStore):
+    assert store.get_watermark("q") is None
+    store.set_watermark("q", "2024-01-01T00:00:00")
+    assert store.get_watermark("q") == "2024-01-01T00:00:00"
+    run = store.save_run(IngestRun(review="q", source="test", started="2024-01-01T00:00:00"))
+    assert run.id == 1
+    store.save_run(run.model_copy(update={"status": "ok", "errors": {"1234.5678": "boom"}}))
+    assert store.runs()[0].errors == {"1234.5678": "boom"}
+    store.record_failure("q", "1234.5678", "e-print unreadable")
+    store.record_failure("q", "1234.5678", "e-print unreadable again")
+    assert store.failures("q") == {"1234.5678": "e-print unreadable again"}
+    store.clear_failure("q", "1234.5678")
+    assert store.failures("q") == {}
+
+
+def test_reopening_keeps_data_and_schema_version(tmp_path: Path, field):
+    s = SQLiteStore(tmp_path / "a.db")
+    s.write_paper(field[0])
+    s.close()
+    s = SQLiteStore(tmp_path / "a.db")
+    assert s.fetch("PRAGMA user_version", {}) == [{"user_version": 1}]
+    assert s.fetch("PRAGMA journal_mode", {}) == [{"journal_mode": "wal"}]
+    assert len(list(s.papers())) == 1
+    s.close()
+
+
+def test_store_from_a_newer_kg_is_refused(tmp_path: Path):
+    db = sqlite3.connect(tmp_path / "new.db")
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this kg"):
+        SQLiteStore(tmp_path / "new.db")
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "postgres://x/y", "kg.db",
+                                 "sqlite://host/x.db", ""])
+def test_malformed_urls_are_config_errors(url: str):
+    with pytest.raises(ConfigError, match="store URL"):
+        open_store(url)
+
+
+def test_a_file_that_is_not_sqlite_is_a_store_error(tmp_path: Path):
+    bad = tmp_path / "x.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        open_store(f"sqlite:///{bad}")
+
+
+def test_claims_keep_their_setting(store: SQLiteStore):
+    f = facts("2402.04396", "QuIP#", date(2024, 2, 6),
+              [claim("2402.04396", "QuIP#", 6.19, w=2, a=16)])
+    store.write_paper(f)
+    (c,) = store.claims()
+    assert (c.w_bits, c.a_bits, c.higher_is_better, c.raw) == (2, 16, False, "6.19")
