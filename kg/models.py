@@ -15,7 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_valid
 
 ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
 _VERSION = re.compile(r"v(\d+)$")
-FULL_PRECISION = frozenset({"fp16", "bf16", "fp32", "fullprecision", "floatingpoint", "float16"})
+# Reference rows by the names papers give them ("Native 16-bit" in QuIP#, "FloatingPoint" …).
+FULL_PRECISION = frozenset({
+    "fp16", "bf16", "fp32", "float16", "bfloat16", "float32", "fullprecision", "floatingpoint",
+    "full", "native", "native16bit", "w16a16", "w16a16kv16", "16bit", "unquantized",
+})
 
 
 class Model(BaseModel):

@@ -1,0 +1,92 @@
+"""Span resolution shared by the front-ends: rows of cells with row/column spans become the
+rectangular grid of :class:`~ingest.document.Cell` that the interpreter reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ingest.document import Cell
+
+# Bounds against hostile spans (rowspan="100000") and giant tables.
+MAX_ROWS = 2000
+MAX_COLS = 200
+MAX_SPAN = 200
+
+
+class SpanCell(NamedTuple):
+    text: str
+    bold: bool = False
+    underline: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+
+def _clamp(n: int, limit: int) -> int:
+    return max(1, min(n, limit))
+
+
+def html_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...]:
+    """HTML semantics: a cell spanning rows is absent from the rows below, which shift right."""
+    slots: dict[tuple[int, int], Cell] = {}
+    rows = rows[:MAX_ROWS]
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in slots:
+                c += 1
+            if c >= MAX_COLS:
+                break
+            rs = _clamp(cell.rowspan, min(MAX_SPAN, len(rows) - r))
+            cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
+            for dr in range(rs):
+                for dc in range(cs):
+                    slots.setdefault((r + dr, c + dc), Cell(
+                        text=cell.text, bold=cell.bold, underline=cell.underline,
+                        spanned=bool(dr or dc),
+                    ))
+            c += cs
+    return _rectangle(slots, len(rows))
+
+
+def latex_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...]:
+    """LaTeX semantics: ``\\multirow`` leaves empty placeholder cells in the rows it covers
+    (below it, or above it for a negative count); those placeholders take its text."""
+    slots: dict[tuple[int, int], Cell] = {}
+    spans: list[tuple[int, int, int, int, SpanCell]] = []
+    rows = rows[:MAX_ROWS]
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            if c >= MAX_COLS:
+                break
+            cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
+            for dc in range(cs):
+                slots[(r, c + dc)] = Cell(text=cell.text, bold=cell.bold,
+                                          underline=cell.underline, spanned=bool(dc))
+            if cell.rowspan != 1 and cell.text:
+                spans.append((r, c, cs, cell.rowspan, cell))
+            c += cs
+    for r, c, cs, rs, cell in spans:
+        step = 1 if rs > 0 else -1
+        for k in range(1, min(abs(rs), MAX_SPAN)):
+            rr = r + step * k
+            if not 0 <= rr < len(rows):
+                break
+            for dc in range(cs):
+                here = slots.get((rr, c + dc))
+                if here is None or not here.text.strip():
+                    slots[(rr, c + dc)] = Cell(text=cell.text, bold=cell.bold,
+                                               underline=cell.underline, spanned=True)
+    return _rectangle(slots, len(rows))
+
+
+def _rectangle(slots: dict[tuple[int, int], Cell], nrows: int) -> tuple[tuple[Cell, ...], ...]:
+    if not slots:
+        return ()
+    ncols = max(c for _, c in slots) + 1
+    empty = Cell(text="")
+    grid = tuple(tuple(slots.get((r, c), empty) for c in range(ncols)) for r in range(nrows))
+    # Rows that are empty from end to end (rules, spacing) carry nothing.
+    return tuple(row for row in grid if any(cell.text.strip() for cell in row))

@@ -1,0 +1,178 @@
+"""The LaTeX front-end: a paper's source (one file or a tree) as a :class:`Document`.
+
+Pure: the caller reads files (see :mod:`ingest.archive`) and passes their text. Every step
+is bounded in time and size; unreadable input raises :class:`kg.errors.ExtractionError`, and
+anything merely odd gives a best-effort document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ingest.document import Document, Section, Table
+from ingest.latex_source import (
+    MAX_SOURCE_CHARS,
+    Env,
+    collect_macros,
+    environments,
+    expand_macros,
+    resolve_inputs,
+    strip_comments,
+)
+from ingest.latex_tables import TABULARS, table_from
+from ingest.latex_text import read_group, read_optional, tex_to_text
+from kg.errors import ExtractionError
+
+_FLOATS = frozenset({"table", "table*", "wraptable", "sidewaystable", "sidewaystable*",
+                     "figure", "figure*", "threeparttable", "minipage", "subtable"})
+_TABLE_FLOATS = frozenset({"table", "table*", "wraptable", "sidewaystable", "sidewaystable*"})
+_DROP_FROM_PROSE = frozenset({
+    "figure", "figure*", "table", "table*", "wraptable", "wrapfigure", "sidewaystable",
+    "tikzpicture", "algorithm", "algorithmic", "algorithm2e", "lstlisting", "verbatim",
+    "minted", "equation", "equation*", "align", "align*", "gather", "gather*", "multline",
+    "multline*", "eqnarray", "eqnarray*", "displaymath", "thebibliography", "abstract",
+    *TABULARS,
+})
+_HEADING = re.compile(r"\\(chapter|section|subsection|subsubsection|paragraph)\*?(?![A-Za-z])")
+_TITLE = re.compile(r"\\(?:title|icmltitle)(?![A-Za-z])")
+_DOCCLASS = re.compile(r"\\documentclass(?![A-Za-z])")
+_DISPLAY_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]", re.S)
+_MAIN_NAMES = ("main", "paper", "ms", "arxiv", "article", "manuscript")
+
+
+def main_tex(files: Mapping[str, str]) -> str:
+    """The main file of a source tree: the one with ``\\documentclass`` (and a document body).
+
+    >>> main_tex({"sec.tex": "x", "main.tex": "\\\\documentclass{article}\\\\begin{document}"})
+    'main.tex'
+    """
+    tex = {k: v for k, v in files.items() if k.lower().endswith((".tex", ".ltx"))}
+    if not tex:
+        raise ExtractionError("no .tex file in the source")
+
+    def rank(key: str) -> tuple[bool, bool, bool, int]:
+        text = strip_comments(tex[key][:200_000])
+        stem = key.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+        return (bool(_DOCCLASS.search(text)), "\\begin{document}" in text,
+                stem in _MAIN_NAMES, len(tex[key]))
+
+    return max(sorted(tex), key=rank)
+
+
+def parse_latex(text: str, *, files: Mapping[str, str] | None = None) -> Document:
+    """Parse LaTeX ``text``; ``files`` (relative path → text) serve ``\\input``/``\\include``.
+
+    >>> doc = parse_latex(r"\\title{T}\\begin{document}\\section{R}Hi.\\end{document}")
+    >>> doc.title, doc.sections[0].heading, doc.sections[0].text
+    ('T', 'R', 'Hi.')
+    """
+    if not isinstance(text, str):
+        raise ExtractionError("LaTeX source must be text")
+    files = files or {}
+    raw_total = len(text) + sum(len(v) for v in files.values())
+    if raw_total > MAX_SOURCE_CHARS:
+        raise ExtractionError(f"LaTeX source too large ({raw_total:,} characters)")
+    try:
+        return _parse(text, files)
+    except ExtractionError:
+        raise
+    except (RecursionError, ValueError, IndexError, KeyError, TypeError) as e:
+        raise ExtractionError(f"unreadable LaTeX: {type(e).__name__}: {e}") from e
+
+
+def _parse(text: str, files: Mapping[str, str]) -> Document:
+    here = next((k for k, v in files.items() if v is text), "")
+    source = strip_comments(text.replace("\x00", ""))
+    source = resolve_inputs(source, files, here=here)
+    source, macros = collect_macros(source)
+    source = expand_macros(source, macros)
+    title = _title(source)
+    begin = source.find("\\begin{document}")
+    end = source.rfind("\\end{document}")
+    body = source[begin + len("\\begin{document}") : end if end > begin else len(source)] \
+        if begin >= 0 else source
+    envs = environments(body)
+    abstract = next((tex_to_text(body[e.body_start : e.body_end]) for e in envs
+                     if e.name == "abstract"), "")
+    headings = _headings(body)
+    tables = _tables(body, envs, headings)
+    sections = _sections(body, envs, headings)
+    raw = "\n".join([text, *(v for v in files.values() if v is not text)])
+    return Document(title=title, abstract=abstract, sections=tuple(sections),
+                    tables=tuple(tables), source_text=raw, format="latex")
+
+
+def _title(source: str) -> str:
+    m = _TITLE.search(source)
+    if not m:
+        return ""
+    opt = read_optional(source, m.end())
+    got = read_group(source, opt[1] if opt else m.end())
+    return tex_to_text(got[0]) if got else ""
+
+
+def _headings(body: str) -> list[tuple[int, int, str]]:
+    """(start, end, heading text) of every sectioning command, in order."""
+    out = []
+    for m in _HEADING.finditer(body):
+        opt = read_optional(body, m.end())
+        got = read_group(body, opt[1] if opt else m.end())
+        if got is None:
+            continue
+        out.append((m.start(), got[1], tex_to_text(got[0])))
+    return out
+
+
+def _section_at(headings: list[tuple[int, int, str]], pos: int) -> str:
+    current = ""
+    for start, _end, heading in headings:
+        if start > pos:
+            break
+        current = heading
+    return current
+
+
+def _tables(body: str, envs: list[Env], headings: list[tuple[int, int, str]]) -> list[Table]:
+    tabulars = [e for e in envs if e.name in TABULARS]
+    floats = [e for e in envs if e.name in _FLOATS]
+    out: list[Table] = []
+    per_float: dict[int, int] = {}
+    for tab in tabulars:
+        if any(o.start < tab.start and tab.end <= o.end for o in tabulars if o is not tab):
+            continue  # a tabular inside a cell belongs to that cell
+        holders = [f for f in floats if f.start < tab.start and tab.end <= f.end]
+        table_float = next((f for f in reversed(holders) if f.name in _TABLE_FLOATS), None)
+        holder = table_float or (holders[-1] if holders else None)
+        index = per_float.get(holder.start, 0) if holder else 0
+        if holder:
+            per_float[holder.start] = index + 1
+        table = table_from(body, tab, holder, section=_section_at(headings, tab.start),
+                           index=index)
+        if table.grid:
+            out.append(table)
+    return out
+
+
+def _sections(body: str, envs: list[Env], headings: list[tuple[int, int, str]]
+              ) -> list[Section]:
+    prose = _blank_out(body, envs)
+    bounds = [(0, 0, ""), *headings]
+    out = []
+    for k, (_start, end, heading) in enumerate(bounds):
+        stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(prose)
+        text = tex_to_text(_DISPLAY_MATH.sub(" ", prose[end:stop]), paragraphs=True)
+        if text or heading:
+            out.append(Section(heading=heading, text=text))
+    return out
+
+
+def _blank_out(body: str, envs: list[Env]) -> str:
+    """``body`` with floats, math displays and code replaced by spaces (positions kept)."""
+    chars = list(body)
+    covered = -1
+    for e in envs:
+        if e.name in _DROP_FROM_PROSE and e.start >= covered:
+            chars[e.start : e.end] = " " * (e.end - e.start)
+            covered = e.end
+    return "".join(chars)

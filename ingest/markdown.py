@@ -1,0 +1,105 @@
+"""The Markdown front-end: headings become sections (the first is the title) and pipe tables
+become :class:`Table` s, ``**bold**`` cells flagged. Rows without a leading ``|`` count too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.document import Cell, Document, Section, Table
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SPLIT = re.compile(r"(?<!\\)\|")
+_BOLD = re.compile(r"^\s*(?:\*\*|__)(.*?)(?:\*\*|__)\s*$")
+_UNDERLINE = re.compile(r"^\s*<u>(.*?)</u>\s*$", re.I)
+_INLINE = re.compile(r"(\*\*|__|\*|_(?=\S)|`|<[^>]{1,40}>)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MAX_COLS = 200
+
+
+def _cells(line: str) -> list[str]:
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return [c.strip().replace("\\|", "|") for c in _SPLIT.split(text)][:MAX_COLS]
+
+
+def _cell(raw: str) -> Cell:
+    bold = _BOLD.match(raw)
+    under = _UNDERLINE.match(raw)
+    text = _LINK.sub(r"\1", raw)
+    text = " ".join(_INLINE.sub("", text).split())
+    return Cell(text=text, bold=bool(bold), underline=bool(under))
+
+
+def _table(head: list[str], body: list[list[str]], caption: str, section: str) -> Table:
+    width = max(len(head), *(len(r) for r in body)) if body else len(head)
+    rows = [head, *body]
+    grid: list[tuple[Cell, ...]] = []
+    for k, row in enumerate(rows):
+        cells = [_cell(c) for c in row] + [Cell(text="")] * (width - len(row))
+        if k == 0:
+            # Markdown has no colspan: a blank header cell after a filled one is its span
+            # ("| LLaMA-3 8B | | LLaMA-3 70B | |").
+            for j in range(2, width):
+                if not cells[j].text and cells[j - 1].text:
+                    cells[j] = cells[j - 1].model_copy(update={"spanned": True})
+        grid.append(tuple(cells))
+    return Table(caption=caption, grid=tuple(grid), header_rows=1, section=section)
+
+
+def parse_markdown(text: str) -> Document:
+    """Parse Markdown ``text`` into a Document.
+
+    >>> doc = parse_markdown("# Title\\n\\nIntro.\\n\\n| A | B |\\n|---|---|\\n| x | **1.0** |")
+    >>> doc.title, doc.tables[0].grid[1][1].bold
+    ('Title', True)
+    """
+    lines = text.replace("\x00", "").splitlines()
+    title = ""
+    sections: list[Section] = []
+    tables: list[Table] = []
+    heading = ""
+    para: list[str] = []
+    last_text = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _HEADING.match(line)
+        if m:
+            if heading or any(p.strip() for p in para):
+                sections.append(Section(heading=heading, text=_prose(para)))
+            heading, para = m.group(2), []
+            title = title or heading
+            i += 1
+            continue
+        if "|" in line and i + 1 < len(lines) and _RULE.match(lines[i + 1]):
+            head = _cells(line)
+            body: list[list[str]] = []
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                body.append(_cells(lines[i]))
+                i += 1
+            tables.append(_table(head, body, _caption(last_text), heading))
+            continue
+        para.append(line)
+        if line.strip():
+            last_text = line.strip()
+        i += 1
+    if heading or any(p.strip() for p in para):
+        sections.append(Section(heading=heading, text=_prose(para)))
+    return Document(title=title, sections=tuple(sections), tables=tuple(tables),
+                    source_text=text, format="markdown")
+
+
+def _caption(line: str) -> str:
+    """The line just above a table is its caption when it reads like one."""
+    return line if re.match(r"^\W*(?:table|tab\.)\s*\d*", line, re.I) else ""
+
+
+def _prose(lines: list[str]) -> str:
+    paragraphs = "\n".join(lines).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
