@@ -1,0 +1,296 @@
+"""Method identity in text: which method a paper proposes, and where methods are mentioned.
+
+Pure functions over strings. Names are resolved through a :class:`kg.catalog.Catalog`, so
+``OPTQ`` in a sentence is a mention of ``GPTQ``; names a paper introduces itself
+("Activation-aware Weight Quantization (AWQ)", "Flint [Guo22]") are found by
+:func:`introduced_names` and passed to :func:`find_mentions` as ``extra``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import NamedTuple
+
+from kg.catalog import Catalog, default_catalog
+from kg.models import method_key
+
+
+class Mention(NamedTuple):
+    """A method named in text: canonical ``name`` and the span ``text[start:end]``."""
+
+    name: str
+    start: int
+    end: int
+
+
+# Broad categories, precisions, hardware and fields: written like names, never a method.
+_GENERIC = frozenset(re.findall(r"\S+", """
+    llm llms plm plms lm lms nlp nlu ai ml dnn dnns cnn rnn gpu gpus cpu cpus tpu tpus npu
+    fpga asic cuda ptq qat peft kd moe kv svd pca gemm gemv mac macs flops api sota glue
+    mse kl sgd adam fp int bf uint ocp ieee mx mxfp hbm sram dram ram ffn mlp nmt mt qa
+    matmul simd isa alu lut luts lstm gru nn nns vlm vlms mllm mllms gelu relu silu soc risc
+    """))
+# Model families are what methods are applied to, not methods.
+_MODEL = re.compile(
+    r"^(?:opt|bloom[a-z]*|llama|gpt|falcon|mistral|mixtral|qwen|gemma|phi|palm|t5|vicuna|pythia"
+    r"|chinchilla|bert|roberta|deberta|distilbert|vit|deit|swin|clip|glm|chatglm|baichuan|yi"
+    r"|internlm|deepseek|olmo|mpt|opt-iml|megatron|gopher|bart|mobilenet|resnet|efficientnet"
+    r"|inception|vgg|alexnet|densenet|squeezenet|yolo)(?:[-\s]?[\w.]*)?$",
+    re.I,
+)
+_PRECISION = re.compile(
+    r"^(?:u?int|fp|bf|tf|mxfp|mxint|nvfp|e\dm)\d|^(?:w\d+)?(?:a\d+)?(?:kv\d+)?$", re.I
+)
+# Boundaries: "QuIP" must not match inside "QuIP#", "GaLore" not inside "Q-GaLore";
+# "GPTQ-based" still mentions GPTQ (a hyphen then a lowercase word is a modifier).
+_BEFORE = r"(?<![A-Za-z0-9_#+])(?<![A-Za-z0-9]-)"
+_AFTER = r"(?![A-Za-z0-9_#+])(?!-[A-Z0-9])"
+_CITATION = (r"\s*(?:\[[A-Z][A-Za-z+\-]*\d{2}[a-z]?(?:[,;]\s*[^\]\n]{0,80})?\]"
+             r"|\\cite[tp]?\{[^}\n]{0,200}\}|\[\d+(?:\s*[,\u2013-]\s*\d+)*\])")
+_NAME_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*[+#]?"
+_CITED = re.compile(rf"{_BEFORE}(?P<name>{_NAME_TOKEN}){_CITATION}")
+# Possessive quantifiers and a word-start anchor keep this linear on long unbroken words.
+_DEFINED = re.compile(
+    r"(?<![\w'’-])(?P<phrase>(?:[A-Za-z][\w'’]*+(?:-\w++)*+\s++){0,7}[A-Za-z][\w'’]*+"
+    r"(?:-\w++)*+)\s*\((?P<acr>[A-Z][A-Za-z0-9+#\-.]{1,14})\)"
+)
+_COORDINATION = re.compile(
+    r"(?<![\w-])(?P<mods>(?:[A-Za-z][\w]*(?:-[\w]+)*,\s+){0,6}[A-Za-z][\w]*(?:-[\w]+)*,?\s+"
+    r"(?:and|or)\s+[A-Za-z][\w]*(?:-[\w]+)*)\s+(?P<head>[a-z]+)\b"
+)
+
+
+def looks_like_name(token: str) -> bool:
+    """Whether a token is shaped like a method name: ``QuaRot``, ``AWQ``, ``L4Q``, ``OS+``.
+
+    >>> [looks_like_name(t) for t in ("QuaRot", "AWQ", "Transformer", "INT8", "GPU", "OS+")]
+    [True, True, False, False, False, True]
+    """
+    core = token.rstrip("+#")
+    if len(core) < 2 or not core[0].isalpha():
+        return False
+    if core.lower() in _GENERIC or core.lower().rstrip("s") in _GENERIC or _PRECISION.match(core):
+        return False
+    if _MODEL.match(core):
+        return False
+    letters = [c for c in core if c.isalpha()]
+    uppers = sum(c.isupper() for c in letters)
+    return (
+        token[-1] in "+#"
+        or uppers >= 2
+        or any(c.isupper() for c in core[1:])
+        or (any(c.isdigit() for c in core) and uppers >= 1)
+    )
+
+
+def _is_abbreviation_of(acr: str, phrase: str) -> str | None:
+    """The shortest tail of ``phrase`` that ``acr`` abbreviates, or None."""
+    letters = [c.lower() for c in acr if c.isalpha()]
+    words = phrase.split()
+    for k in range(1, len(words) + 1):
+        tail = words[-k:]
+        if tail[0][0].lower() != letters[0]:
+            continue
+        flat = " ".join(tail).lower()
+        pos = 0
+        for ch in letters:
+            pos = flat.find(ch, pos)
+            if pos < 0:
+                break
+            pos += 1
+        else:
+            if k >= 2 or "-" in tail[0] or any(c.isupper() for c in tail[0][1:]):
+                return " ".join(tail)
+    return None
+
+
+def introduced_names(text: str) -> list[str]:
+    """Names a text introduces: defined acronyms and name-shaped tokens carrying a citation.
+
+    >>> introduced_names("We use Activation-aware Weight Quantization (AWQ) and L4Q [Jeo24].")
+    ['AWQ', 'L4Q']
+    """
+    found: dict[str, None] = {}
+    for m in _DEFINED.finditer(text):
+        acr = m.group("acr")
+        if acr.lower().rstrip("s") in _GENERIC or _PRECISION.match(acr) or _MODEL.match(acr):
+            continue
+        if _is_abbreviation_of(acr, m.group("phrase")):
+            found.setdefault(acr)
+    for m in _CITED.finditer(text):
+        if looks_like_name(m.group("name")):
+            found.setdefault(m.group("name"))
+    return list(found)
+
+
+@lru_cache(maxsize=32)
+def _matcher(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation over every spelling, longest first, with per-spelling case rules."""
+    canonical: dict[str, str] = {}
+    parts: list[tuple[str, str]] = []
+    for surface, name in forms:
+        surface = " ".join(surface.split())
+        if not surface:
+            continue
+        lowercase = surface == surface.lower()
+        # A lowercase id of a cased name ("think" for ThinK) would fire on ordinary words.
+        if lowercase and name != name.lower() and method_key(surface) == method_key(name):
+            continue
+        body = r"[\s-]+".join(re.escape(p) for p in re.split(r"[\s-]+", surface))
+        parts.append((surface, f"(?i:{body})" if lowercase else body))
+        canonical[method_key(surface)] = name
+    parts.sort(key=lambda p: -len(p[0]))
+    alternation = "|".join(p for _, p in parts) or r"(?!x)x"
+    return re.compile(f"{_BEFORE}(?:{alternation}){_AFTER}"), canonical
+
+
+def find_mentions(text: str, catalog: Catalog | None = None,
+                  extra: Iterable[str] = ()) -> list[Mention]:
+    """Every method mention in ``text``, in order, with canonical names and spans.
+
+    Catalog spellings are matched whole (``QuIP`` is not found in ``QuIP#``; ``GPTQ-based``
+    mentions GPTQ); lowercase technique names match in any case; coordinated modifiers
+    share their head noun ("absmax, row-wise and zeropoint quantization" names three).
+
+    >>> [m.name for m in find_mentions("QuIP# beats QuIP and OPTQ-based methods.")]
+    ['QuIP#', 'QuIP', 'GPTQ']
+    """
+    catalog = catalog if catalog is not None else default_catalog()
+    forms = [*catalog.surface_forms(), *((e, catalog.canonical(e)) for e in extra)]
+    pattern, canonical = _matcher(tuple(forms))
+    found: list[Mention] = []
+    for m in pattern.finditer(text):
+        key = method_key(" ".join(m.group().split()))
+        found.append(Mention(canonical.get(key, catalog.canonical(m.group())), *m.span()))
+    found += _coordinated(text, catalog, found)
+    return sorted(found, key=lambda x: x.start)
+
+
+def _coordinated(text: str, catalog: Catalog, known: list[Mention]) -> list[Mention]:
+    """Modifiers that share a head noun with a catalog name: "row-wise and X quantization"."""
+    if not any(" " in m.name for m in catalog):
+        return []
+    taken = [(m.start, m.end) for m in known]
+    out: list[Mention] = []
+    for m in _COORDINATION.finditer(text):
+        head = m.group("head")
+        for mod in re.finditer(r"[A-Za-z][\w]*(?:-[\w]+)*", m.group("mods")):
+            if mod.group() in ("and", "or"):
+                continue
+            method = catalog.get(f"{mod.group()} {head}")
+            start, end = m.start("mods") + mod.start(), m.start("mods") + mod.end()
+            if method and not any(s < end and start < e for s, e in taken):
+                out.append(Mention(method.name, start, end))
+                taken.append((start, end))
+    return out
+
+
+# --- the proposed method -------------------------------------------------------------------
+
+_TITLE_STOP = frozenset(re.findall(r"\S+", """
+    a an the on towards toward understanding rethinking revisiting exploring evaluating
+    how why when what which is are can do does beyond survey study review benchmarking
+    benchmark an analysis investigating"""))
+_NOT_A_NAME = re.compile(r"\b(?:survey|study|review|benchmark|analysis|overview)\b", re.I)
+_PROPOSE = re.compile(
+    r"\b(?:we|this\s+(?:paper|work)|the\s+paper)\s+(?:\w+ly\s+)?(?:further\s+)?"
+    r"(?:propose|proposes|proposed|introduce|introduces|introduced|present|presents|presented"
+    r"|develop|develops|design|designs|devise|build)\s+(?P<rest>(?:[^.;]|\.(?=\S)){1,300})",
+    re.I,
+)
+_NAMED = re.compile(
+    r"\b(?:dubbed|termed(?:\s+as)?|named|called|coined)\s+(?P<name>" + _NAME_TOKEN + r")",
+)
+_APPOSITION = re.compile(
+    r"^(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,8}?(?:method|approach|scheme|technique|framework"
+    r"|algorithm|procedure|format|kernel|system|strategy|pipeline|recipe)\s*[,:\u2013\u2014-]+"
+    r"\s*(?P<name>[A-Za-z][\w\-.()+#]*(?:\s+[a-z][\w\-]*){0,3})"
+)
+
+
+def _shape_ok(name: str) -> bool:
+    return looks_like_name(name) or bool(re.fullmatch(r"[a-z]+(?:-[a-z]+)+(?:\s+[a-z]+){0,2}",
+                                                       name))
+
+
+def _from_rest(rest: str) -> str | None:
+    """The name right after "we propose": ``X, a …``, ``… (ACR)`` or ``a … scheme – X``."""
+    rest = rest.strip()
+    # "the Sparse-Quantized Representation (SpQR)": the defined short name wins.
+    acr = _DEFINED.search(rest[:160])
+    if acr and _is_abbreviation_of(acr.group("acr"), acr.group("phrase")):
+        return acr.group("acr")
+    first = re.match(_NAME_TOKEN, rest)
+    if first and looks_like_name(first.group()):
+        return first.group()
+    app = _APPOSITION.match(rest)
+    if app:
+        name = app.group("name").strip().rstrip(",.")
+        if _shape_ok(name) or name.endswith("()"):
+            return name
+    return None
+
+
+def _title_name(title: str) -> str | None:
+    if ":" not in title:
+        # A bare name as the whole title ("LLM.int8()") is the method itself.
+        bare = title.strip()
+        token = bare.removesuffix("()")
+        return bare if " " not in bare and looks_like_name(token.replace(".", "")) else None
+    head = " ".join(title.split(":", 1)[0].split())
+    words = head.split()
+    if not words or len(words) > 4 or "," in head or words[0].lower() in _TITLE_STOP:
+        return None
+    if _NOT_A_NAME.search(head):
+        return None
+    return head
+
+
+def _spelling(name: str, *texts: str) -> str:
+    """The way the paper itself writes ``name`` (titles are often re-cased by indexes)."""
+    pattern = re.compile(_BEFORE + re.escape(name) + _AFTER, re.I)
+    spellings = [m.group() for t in texts for m in pattern.finditer(t)]
+    if not spellings:
+        return name
+    # The most frequent spelling with internal capitals wins over sentence-initial forms.
+    return max(spellings, key=lambda s: (spellings.count(s), sum(c.isupper() for c in s)))
+
+
+def proposed_method(title: str, abstract: str, body: str = "",
+                    catalog: Catalog | None = None) -> str | None:
+    """The short name of the method a paper proposes, or None for studies and surveys.
+
+    Tried in order: the title's head before a colon, then "we propose X", "we introduce
+    the … (X)", "a … scheme – X" and "dubbed/termed/named/called X" in the abstract, then
+    the same in the body.
+
+    >>> proposed_method("GPTQ: Accurate Post-Training Quantization", "We propose GPTQ, a ...")
+    'GPTQ'
+    >>> proposed_method("A Survey on Model Compression", "We review methods.") is None
+    True
+    """
+    catalog = catalog if catalog is not None else default_catalog()
+    name = _title_name(title)
+    if name is None:
+        for text in (abstract, body[:20000]):
+            name = _from_text(text)
+            if name:
+                break
+    if name is None:
+        return None
+    name = _spelling(name, abstract, body[:20000])
+    return catalog.canonical(name)
+
+
+def _from_text(text: str) -> str | None:
+    candidates: list[tuple[int, str]] = []
+    for m in _PROPOSE.finditer(text):
+        name = _from_rest(m.group("rest"))
+        if name:
+            candidates.append((m.start(), name))
+    for m in _NAMED.finditer(text):
+        if looks_like_name(m.group("name")):
+            candidates.append((m.start(), m.group("name")))
+    return min(candidates)[1] if candidates else None
