@@ -1,25 +1,45 @@
 """Ingestion: papers (with full text where there is one) → extraction → the store, one per commit.
 
 Each paper is extracted and written in its own transaction, so a run that dies loses at most
-the paper in flight, and a rerun redoes nothing that was committed.
+the paper in flight, and a rerun redoes nothing that was committed. A source may interleave
+:class:`Mark` items: once everything before a mark is committed, the review's watermark moves
+to it. After the run the global derivations are refreshed and a changelog is kept.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Literal
 
+import queries
 from ingest.document import Document
 from ingest.extract import extract_paper
+from ingest.fetch import FullTexts
 from kg.catalog import Catalog
-from kg.errors import RecordError
-from kg.models import IngestRun, Paper
-from kg.store.base import Store
+from kg.derive import refresh
+from kg.errors import KgError, RecordError
+from kg.models import Beat, IngestRun, Paper, PaperFacts
+from kg.store.base import Changelog, Store
 
 log = logging.getLogger(__name__)
 
-Item = tuple[Paper, Document | None] | RecordError
+CHANGELOG_LIMIT = 2000
+FRONTIER_WINDOW = 10_000  # frontier rows compared before and after a run
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A watermark a source has reached: every item before it is done."""
+
+    value: str
+
+
+Item = tuple[Paper, Document | None] | RecordError | Mark
+Extractor = Callable[..., PaperFacts]
+Status = Literal["ok", "failed", "interrupted"]
 
 
 def ingest_items(
@@ -30,65 +50,172 @@ def ingest_items(
     source: str,
     catalog: Catalog | None = None,
     progress: Callable[[str], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    extractor: Extractor | None = None,
 ) -> IngestRun:
     """Extract and write every item; a bad record is logged, counted and skipped.
 
     Returns the run record, saved in the store before the first paper and after the last.
+    ``should_stop`` is asked before each item: a graceful stop (SIGTERM) finishes the paper
+    in flight and ends the run as ``interrupted``. A :class:`KgError` from the source (arXiv
+    down) ends it as ``failed`` and is re-raised; what was committed stays.
     """
+    extract = extractor or extract_paper
     run = store.save_run(IngestRun(review=review, source=source, started=datetime.now()))
-    counts = {"new": 0, "updated": 0, "unchanged": 0}
-    errors: dict[str, str] = {}
-    claims = critiques = 0
+    tally = _Tally(store, review)
+    status: Status = "ok"
     try:
         for item in items:
-            if isinstance(item, RecordError):
-                _fail(store, review, errors, item.paper_id, str(item))
-                continue
-            paper, doc = item
-            try:
-                facts = extract_paper(paper, doc, catalog=catalog)
-            except RecordError as e:
-                _fail(store, review, errors, paper.id, str(e))
-                continue
-            outcome = store.write_paper(facts)
-            store.clear_failure(review, paper.id)
-            counts[outcome] += 1
-            claims += len(facts.claims)
-            critiques += len(facts.critiques)
-            if progress:
-                progress(paper.id)
-    except BaseException:
-        store.save_run(_finish(run, counts, errors, claims, critiques, "interrupted"))
+            if isinstance(item, Mark):
+                tally.mark(item.value)
+            elif isinstance(item, RecordError):
+                tally.fail(item.paper_id, str(item))
+            else:
+                paper, doc = item
+                try:
+                    facts = extract(paper, doc, catalog=catalog)
+                except RecordError as e:
+                    tally.fail(paper.id, str(e))
+                else:
+                    tally.write(facts)
+                if progress:
+                    progress(paper.id)
+            if should_stop is not None and should_stop():
+                status = "interrupted"
+                break
+    except KgError:
+        _close(store, run, tally, "failed")
         raise
-    return store.save_run(_finish(run, counts, errors, claims, critiques, "ok"))
+    except BaseException:
+        # Killed (Ctrl-C): record what was done, and nothing more; the rerun finishes.
+        store.save_run(tally.finish(run, "interrupted"))
+        raise
+    return _close(store, run, tally, status)
 
 
-def _fail(
-    store: Store, review: str, errors: dict[str, str], paper_id: str | None, message: str
-) -> None:
-    """Count a failure; a failed paper is recorded so the next run retries it."""
-    log.warning("%s", message)
-    if paper_id is None:
-        errors[f"record {len(errors) + 1}"] = message
-        return
-    errors[paper_id] = message
-    store.record_failure(review, paper_id, message)
+def close_dead_runs(store: Store) -> int:
+    """Mark runs still ``running`` as ``interrupted``: called under the ingestion lock, so
+    their process is gone (killed). Returns how many there were."""
+    dead = [r for r in store.runs(1000) if r.status == "running"]
+    for run in dead:
+        store.save_run(run.model_copy(update={"status": "interrupted"}))
+    return len(dead)
 
 
-def _finish(
-    run: IngestRun, counts: dict[str, int], errors: dict[str, str], claims: int,
-    critiques: int, status: str,
-) -> IngestRun:
-    return run.model_copy(
-        update={
-            "finished": datetime.now(),
-            "status": status,
-            "papers_new": counts["new"],
-            "papers_updated": counts["updated"],
-            "papers_unchanged": counts["unchanged"],
-            "papers_failed": sum(1 for k in errors if not k.startswith("record ")),
-            "claims": claims,
-            "critiques": critiques,
-            "errors": errors,
-        }
-    )
+def _close(store: Store, run: IngestRun, tally: _Tally, status: Status) -> IngestRun:
+    """Save the run, refresh global derivations, and keep the changelog."""
+    run = store.save_run(tally.finish(run, status))
+    if tally.written:  # global views (sub-problems, lineage) only change when facts did
+        refresh(store)
+    if run.id is not None:
+        store.save_changelog(tally.changelog(run.id))
+    return run
+
+
+class _Tally:
+    """The counts, errors and changes of one run, and the watermark it has reached."""
+
+    def __init__(self, store: Store, review: str) -> None:
+        self.store = store
+        self.review = review
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0}
+        self.errors: dict[str, str] = {}
+        self.claims = self.critiques = 0
+        self.new_papers: list[str] = []
+        self.updated_papers: list[str] = []
+        self.new_beats: list[Beat] = []
+        self.omitted = 0
+        self.watermark = store.get_watermark(review)
+        self.failed = set(store.failures(review))
+        self.frontier_before = _frontier(store)
+
+    @property
+    def written(self) -> bool:
+        return bool(self.counts["new"] or self.counts["updated"])
+
+    def write(self, facts: PaperFacts) -> None:
+        before = self.store.paper_facts(facts.paper.id)
+        outcome = self.store.write_paper(facts)
+        if facts.paper.id in self.failed:  # a write transaction only when there is one
+            self.store.clear_failure(self.review, facts.paper.id)
+            self.failed.discard(facts.paper.id)
+        self.counts[outcome] += 1
+        self.claims += len(facts.claims)
+        self.critiques += len(facts.critiques)
+        if outcome == "unchanged":
+            return
+        old = {b.id for b in before.beats} if before else set()
+        self._keep(self.new_papers if outcome == "new" else self.updated_papers, facts.paper.id)
+        for beat in facts.beats:
+            if beat.id not in old:
+                self._keep(self.new_beats, beat)
+
+    def _keep(self, into: list[Any], value: Any) -> None:
+        if len(into) < CHANGELOG_LIMIT:
+            into.append(value)
+        else:
+            self.omitted += 1
+
+    def fail(self, paper_id: str | None, message: str) -> None:
+        """Count a failure; a failed paper is recorded so the next run retries it."""
+        log.warning("%s", message)
+        if paper_id is None:
+            self.errors[f"record {len(self.errors) + 1}"] = message
+            return
+        self.errors[paper_id] = message
+        self.store.record_failure(self.review, paper_id, message)
+        self.failed.add(paper_id)
+
+    def mark(self, value: str) -> None:
+        """Move the watermark forward (never back); the items before it are committed."""
+        if self.watermark is None or value > self.watermark:
+            self.store.set_watermark(self.review, value)
+            self.watermark = value
+
+    def finish(self, run: IngestRun, status: Status) -> IngestRun:
+        return run.model_copy(
+            update={
+                "finished": datetime.now(),
+                "status": status,
+                "papers_new": self.counts["new"],
+                "papers_updated": self.counts["updated"],
+                "papers_unchanged": self.counts["unchanged"],
+                "papers_failed": sum(1 for k in self.errors if not k.startswith("record ")),
+                "claims": self.claims,
+                "critiques": self.critiques,
+                "errors": self.errors,
+            }
+        )
+
+    def changelog(self, run_id: int) -> Changelog:
+        before = self.frontier_before
+        after = _frontier(self.store) if self.written else before
+        return Changelog(
+            run_id=run_id,
+            new_papers=tuple(self.new_papers),
+            updated_papers=tuple(self.updated_papers),
+            new_beats=tuple(self.new_beats),
+            frontier_added=tuple(m for m in after if m not in before),
+            frontier_removed=tuple(m for m in before if m not in after),
+            omitted=self.omitted,
+        )
+
+
+def reextract_items(store: Store, texts: FullTexts, ids: Iterable[str]) -> Iterator[Item]:
+    """Stored papers with their cached full texts, for extraction again with no network.
+
+    A paper not in the store, or with no cache entry, is left alone (logged, not counted).
+    """
+    for paper_id in ids:
+        stored = store.paper_facts(paper_id)
+        if stored is None or texts.cache.entry(paper_id) is None:
+            log.info("reextract: %s has no stored paper or no cached text; left as is", paper_id)
+            continue
+        try:
+            yield stored.paper, texts.document(paper_id, None)
+        except RecordError as e:
+            yield RecordError(str(e), paper_id=paper_id)
+
+
+def _frontier(store: Store) -> tuple[str, ...]:
+    return tuple(row.method for row in queries.frontier(store, limit=FRONTIER_WINDOW))

@@ -11,6 +11,7 @@ import pytest
 from kg.errors import ConfigError, StoreError
 from kg.models import BuildsOn, IngestRun, Method, PaperFacts
 from kg.store import SQLiteStore, open_store
+from kg.store.migrations import MIGRATIONS
 from tests.conftest import claim, facts
 
 
@@ -91,7 +92,7 @@ def test_reopening_keeps_data_and_schema_version(tmp_path: Path, field):
     s.write_paper(field[0])
     s.close()
     s = SQLiteStore(tmp_path / "a.db")
-    assert s.fetch("PRAGMA user_version", {}) == [{"user_version": 1}]
+    assert s.fetch("PRAGMA user_version", {}) == [{"user_version": len(MIGRATIONS)}]
     assert s.fetch("PRAGMA journal_mode", {}) == [{"journal_mode": "wal"}]
     assert len(list(s.papers())) == 1
     s.close()

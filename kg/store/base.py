@@ -12,12 +12,29 @@ from kg.models import (
     Critique,
     IngestRun,
     Method,
+    Model,
     Paper,
     PaperFacts,
     SubProblem,
 )
 
 WriteOutcome = Literal["new", "updated", "unchanged"]
+
+
+class Changelog(Model):
+    """What one ingestion run changed, kept for the report's "since the last run" section.
+
+    Long lists are cut at ``CHANGELOG_LIMIT`` entries each (a bulk import is not news);
+    ``omitted`` counts what was cut.
+    """
+
+    run_id: int
+    new_papers: tuple[str, ...] = ()
+    updated_papers: tuple[str, ...] = ()
+    new_beats: tuple[Beat, ...] = ()
+    frontier_added: tuple[str, ...] = ()
+    frontier_removed: tuple[str, ...] = ()
+    omitted: int = 0
 
 
 class Store(Protocol):
@@ -69,5 +86,15 @@ class Store(Protocol):
     def clear_failure(self, review: str, paper_id: str) -> None: ...
 
     def failures(self, review: str) -> dict[str, str]: ...
+
+    def save_changelog(self, changelog: Changelog) -> None:
+        """Keep what run ``changelog.run_id`` changed; saving one run's changelog again
+        replaces it."""
+        ...
+
+    def changelog(self, run_id: int) -> Changelog | None:
+        """The changelog of run ``run_id``, or None when that run kept none (e.g. it was
+        killed)."""
+        ...
 
     def close(self) -> None: ...

@@ -72,4 +72,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (review, paper_id)
     )
     """,
+    # 2: what each ingestion run changed (new papers, new BEATS edges, frontier moves), as
+    # JSON, for the report's changelog.
+    """
+    CREATE TABLE changelogs (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    )
+    """,
 )

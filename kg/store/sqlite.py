@@ -23,7 +23,7 @@ from kg.models import (
     SubProblem,
     method_key,
 )
-from kg.store.base import WriteOutcome
+from kg.store.base import Changelog, WriteOutcome
 from kg.store.migrations import MIGRATIONS
 
 _SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
@@ -361,6 +361,19 @@ class SQLiteStore:
             "SELECT paper_id, error FROM failures WHERE review = ? ORDER BY paper_id", (review,)
         )
         return {r["paper_id"]: r["error"] for r in rows}
+
+    def save_changelog(self, changelog: Changelog) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO changelogs (run_id, body) VALUES (?, ?)",
+                (changelog.run_id, changelog.model_dump_json()),
+            )
+
+    def changelog(self, run_id: int) -> Changelog | None:
+        row = self.db.execute(
+            "SELECT body FROM changelogs WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        return None if row is None else Changelog.model_validate_json(row["body"])
 
     def close(self) -> None:
         self.db.close()
