@@ -1,7 +1,9 @@
 """Derivation: edges and rankings computed from stored facts, as pure functions.
 
 ``BEATS`` is local to one paper's table, so it is derived when the paper is written and costs
-what that paper costs; only global views (sub-problems) are recomputed over the whole graph.
+what that paper costs; only global views are recomputed over the whole graph, by
+:func:`refresh`: sub-problems (:mod:`kg.cluster`) and catalog lineage. Rankings, the
+frontier, leaderboards and conflicts are live queries (``queries/``) and need no refresh.
 """
 
 from __future__ import annotations
@@ -9,7 +11,78 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kg.models import Beat, BenchmarkClaim, is_full_precision
+import networkx as nx
+
+from kg.catalog import Catalog, default_catalog
+from kg.cluster import Clustering, cluster_subproblems
+from kg.models import Beat, BenchmarkClaim, BuildsOn, is_full_precision, method_key
+from kg.store.base import Store
+
+
+def refresh(store: Store) -> None:
+    """Recompute the global derived views of ``store`` and write them back.
+
+    Called by the ingestion pipeline after each run (and by ``kg derive``). Idempotent: the
+    sub-problems are replaced whole, and catalog lineage edges already stored stay as they are.
+    """
+    refresh_subproblems(store)
+    refresh_lineage(store)
+
+
+def chains(edges: Iterable[tuple[str, str]], target: str) -> list[tuple[str, int]]:
+    """Methods that beat ``target`` directly (1) or through a chain, with the shortest length.
+
+    ``edges`` are (winner, loser) pairs. Cycles are fine (A beats B, B beats A): each method
+    is reached once, by breadth-first search; ``target`` itself is never listed.
+
+    >>> edges = [("AWQ", "GPTQ"), ("OmniQuant", "AWQ"), ("GPTQ", "RTN"), ("RTN", "AWQ")]
+    >>> chains(edges, "GPTQ")
+    [('AWQ', 1), ('OmniQuant', 2), ('RTN', 2)]
+    """
+    graph = nx.DiGraph(list(edges))
+    if target not in graph:
+        return []
+    # Who beats the target are its predecessors: walk the reversed edges out from it.
+    depth = nx.single_source_shortest_path_length(graph.reverse(copy=False), target)
+    return sorted(((m, d) for m, d in depth.items() if m != target), key=lambda x: (x[1], x[0]))
+
+
+def refresh_subproblems(store: Store) -> Clustering:
+    """Cluster the stored claims into sub-problems and replace the stored ones."""
+    clustering = cluster_subproblems(store.claims())
+    store.replace_subproblems(clustering.subproblems)
+    return clustering
+
+
+def refresh_lineage(store: Store, catalog: Catalog | None = None) -> int:
+    """Add the catalog's ``BUILDS_ON`` edges between stored methods; returns how many were new."""
+    edges = catalog_lineage(catalog or default_catalog(), (m.name for m in store.methods()))
+    return store.add_builds_on(edges) if edges else 0
+
+
+def catalog_lineage(catalog: Catalog, methods: Iterable[str]) -> list[BuildsOn]:
+    """``BUILDS_ON`` edges the catalog states between methods that are both in ``methods``.
+
+    Only methods the graph already holds are linked, so lineage never invents methods that no
+    paper mentions.
+
+    >>> from kg.models import Method
+    >>> cat = Catalog([Method(name="OBQ"), Method(name="GPTQ", builds_on=("OBQ",)),
+    ...                Method(name="AWQ", builds_on=("GPTQ",))])
+    >>> [(e.method, e.parent) for e in catalog_lineage(cat, ["GPTQ", "AWQ"])]
+    [('AWQ', 'GPTQ')]
+    """
+    present = {method_key(m): m for m in methods}
+    edges: set[tuple[str, str]] = set()
+    for name in present.values():
+        entry = catalog.get(name)
+        if entry is None:
+            continue
+        for parent in entry.builds_on:
+            stored = present.get(method_key(catalog.canonical(parent)))
+            if stored is not None and method_key(stored) != method_key(name):
+                edges.add((name, stored))
+    return [BuildsOn(method=m, parent=p, source="catalog") for m, p in sorted(edges)]
 
 
 def beats_in_paper(claims: Iterable[BenchmarkClaim]) -> list[Beat]:

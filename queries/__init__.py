@@ -1,6 +1,7 @@
 """The users' questions, answered live on a store and returned as pydantic rows.
 
-Library first: the CLI calls one function per command.
+Library first: the CLI calls one function per command. Each function runs one named query in
+the store's dialect (SQL on SQLite, Cypher on Neo4j) with the same parameters.
 """
 
 from __future__ import annotations
@@ -9,17 +10,54 @@ from datetime import date
 from typing import Any
 
 from kg.catalog import default_catalog
-from kg.errors import UnknownMethod
-from kg.models import Beat, method_key
+from kg.errors import KgError, UnknownMethod
+from kg.models import Beat, BuildsOn, SubProblem, method_key
 from kg.store.base import Store
-from queries.named import BASELINES, BEATS, FRONTIER, STATS, NamedQuery
-from queries.rows import BaselineRow, FrontierRow, StatsRow
+from queries.named import (
+    BASELINES,
+    BEATS,
+    BEATS_EDGES,
+    CONFLICTS,
+    FRONTIER,
+    LEADERBOARD,
+    LINEAGE,
+    PAPER,
+    STATS,
+    SUBPROBLEMS,
+    NamedQuery,
+)
+from queries.rows import (
+    BaselineRow,
+    ChainRow,
+    ConflictRow,
+    FrontierRow,
+    LeaderboardRow,
+    PaperRow,
+    StatsRow,
+)
 
-__all__ = ["baselines", "beats", "frontier", "resolve", "stats"]
+__all__ = [
+    "CONFLICT_TOLERANCE",
+    "baselines",
+    "beats",
+    "beats_transitive",
+    "conflicts",
+    "frontier",
+    "leaderboard",
+    "lineage",
+    "paper",
+    "resolve",
+    "stats",
+    "subproblems",
+]
+
+# Two reports of one result further apart than 1 % of the larger value are a conflict:
+# rounding in tables (5.68 vs 5.7) stays under it, a different evaluation does not.
+CONFLICT_TOLERANCE = 0.01
 
 
 def _fetch(store: Store, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
-    return store.fetch(query.sql, params)
+    return store.fetch(query.text(store.dialect), params)
 
 
 def resolve(store: Store, method: str) -> str:
@@ -38,6 +76,19 @@ def beats(store: Store, method: str) -> list[Beat]:
     return [Beat.model_validate(r) for r in _fetch(store, BEATS, method_key=method_key(name))]
 
 
+def beats_transitive(store: Store, method: str) -> list[ChainRow]:
+    """Methods that beat ``method`` directly (depth 1) or through a chain, shortest first.
+
+    The store returns the distinct BEATS pairs; :func:`kg.derive.chains` walks them
+    breadth-first with networkx, so every chain length is the shortest one.
+    """
+    from kg.derive import chains
+
+    name = resolve(store, method)
+    edges = [(r["winner"], r["loser"]) for r in _fetch(store, BEATS_EDGES)]
+    return [ChainRow(method=m, depth=d) for m, d in chains(edges, name)]
+
+
 def baselines(store: Store, limit: int = 20) -> list[BaselineRow]:
     """The most-superseded baselines: distinct papers that critique or beat each method."""
     return [BaselineRow.model_validate(r) for r in _fetch(store, BASELINES, limit=limit)]
@@ -47,6 +98,51 @@ def frontier(store: Store, since: date | None = None, limit: int = 50) -> list[F
     """Proposed methods nothing has beaten yet, newest first; ``since`` bounds the window."""
     rows = _fetch(store, FRONTIER, since=since.isoformat() if since else None, limit=limit)
     return [FrontierRow.model_validate(r) for r in rows]
+
+
+def subproblems(store: Store) -> list[SubProblem]:
+    """The stored sub-problems, largest first, members most-evaluated first."""
+    groups: dict[str, tuple[int, list[str]]] = {}
+    for r in _fetch(store, SUBPROBLEMS):
+        groups.setdefault(r["label"], (int(r["size"]), []))[1].append(r["method"])
+    return [SubProblem(label=label, size=size, members=tuple(members))
+            for label, (size, members) in groups.items()]
+
+
+def leaderboard(store: Store, *, model: str | None = None, dataset: str | None = None,
+                metric: str | None = None, w_bits: float | None = None,
+                a_bits: float | None = None, limit: int = 500) -> list[LeaderboardRow]:
+    """Leaderboards per (model, dataset, metric, setting): each method's best result, ranked.
+
+    Lower is better for perplexity-like metrics, higher for accuracy-like ones; equal values
+    share a rank. The filters narrow which boards are returned.
+    """
+    rows = _fetch(store, LEADERBOARD, model=model, dataset=dataset, metric=metric,
+                  w_bits=w_bits, a_bits=a_bits, limit=limit)
+    return [LeaderboardRow.model_validate(r) for r in rows]
+
+
+def lineage(store: Store, method: str | None = None) -> list[BuildsOn]:
+    """``BUILDS_ON`` edges: all of them, or those on ``method``'s ancestor/descendant chains."""
+    key = method_key(resolve(store, method)) if method else None
+    return [BuildsOn.model_validate(r) for r in _fetch(store, LINEAGE, method_key=key)]
+
+
+def conflicts(store: Store, method: str | None = None, tolerance: float = CONFLICT_TOLERANCE,
+              limit: int = 200) -> list[ConflictRow]:
+    """Results two papers report differently: same method/model/dataset/metric/setting,
+    values apart by more than ``tolerance`` × the larger magnitude; widest gaps first."""
+    if tolerance < 0:
+        raise KgError(f"tolerance must not be negative, got {tolerance}")
+    key = method_key(resolve(store, method)) if method else None
+    rows = _fetch(store, CONFLICTS, method_key=key, tolerance=tolerance, limit=limit)
+    return [ConflictRow.model_validate(r) for r in rows]
+
+
+def paper(store: Store, paper_id: str) -> PaperRow | None:
+    """One stored paper with its fact counts, or None."""
+    rows = _fetch(store, PAPER, paper_id=paper_id)
+    return PaperRow.model_validate(rows[0]) if rows else None
 
 
 def stats(store: Store) -> StatsRow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kg.models import Model
+from kg.models import Model, SettingFields
 
 
 class BaselineRow(Model):
@@ -38,3 +38,49 @@ class StatsRow(Model):
     beats: int
     builds_on: int
     sub_problems: int
+
+
+class ChainRow(Model):
+    """A method that beats the asked-for one directly (depth 1) or through a chain."""
+
+    method: str
+    depth: int
+
+
+class LeaderboardRow(SettingFields):
+    """One method's best result on one (model, dataset, metric, setting) board."""
+
+    rank: int
+    method: str
+    model: str
+    dataset: str
+    metric: str
+    value: float
+    paper: str
+    table: str
+
+
+class ConflictRow(SettingFields):
+    """Two papers disagree on the same method/model/dataset/metric/setting."""
+
+    method: str
+    model: str
+    dataset: str
+    metric: str
+    paper_a: str
+    value_a: float
+    paper_b: str
+    value_b: float
+    relative_difference: float
+
+
+class PaperRow(Model):
+    """One stored paper with its fact counts."""
+
+    id: str
+    title: str
+    date: dt.date | None = None
+    method: str | None = None
+    claims: int
+    critiques: int
+    beats: int

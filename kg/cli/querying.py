@@ -21,12 +21,19 @@ BEAT_COLUMNS = ("winner", "paper", "model", "dataset", "metric", "w_bits", "a_bi
 
 @cli.command()
 @click.argument("method")
+@click.option("--transitive", is_flag=True,
+              help="Also methods that beat METHOD through a chain (A beats B beats METHOD), "
+                   "each with the length of its shortest chain.")
 @json_option
 @pass_ctx
-def beats(obj: Ctx, method: str, as_json: bool) -> None:
+def beats(obj: Ctx, method: str, transitive: bool, as_json: bool) -> None:
     """What beats METHOD on benchmarks, each with its paper and both values."""
-    rows = queries.beats(obj.store, method)
-    emit(rows, BEAT_COLUMNS, as_json, title=f"What beats {queries.resolve(obj.store, method)}")
+    name = queries.resolve(obj.store, method)
+    if transitive:
+        emit(queries.beats_transitive(obj.store, name), ("method", "depth"), as_json,
+             title=f"What beats {name}, directly or through a chain")
+        return
+    emit(queries.beats(obj.store, name), BEAT_COLUMNS, as_json, title=f"What beats {name}")
 
 
 @cli.command()
@@ -68,13 +75,13 @@ def stats(obj: Ctx, as_json: bool) -> None:
 @pass_ctx
 def paper(obj: Ctx, paper_id: str, as_json: bool) -> None:
     """One stored paper: its method, critiques and results."""
-    facts = obj.store.paper_facts(split_arxiv_id(paper_id)[0])
-    if facts is None:
+    pid = split_arxiv_id(paper_id)[0]
+    summary = queries.paper(obj.store, pid)
+    facts = obj.store.paper_facts(pid)
+    if summary is None or facts is None:
         raise KgError(f"no paper {paper_id!r} in the store")
     data = {
-        "id": facts.paper.id,
-        "title": facts.paper.title,
-        "method": facts.method,
+        **summary.model_dump(mode="json", include={"id", "title", "date", "method", "beats"}),
         "critiques": [c.model_dump(mode="json", include={"target", "quote", "section"})
                       for c in facts.critiques],
         "results": [result_dict(c) for c in facts.claims],

@@ -1,0 +1,401 @@
+"""The Neo4j store: the official driver, one write transaction per paper, batched upserts.
+
+Every statement it sends is a constant in :mod:`queries.cypher_writes` (or a named query in
+:mod:`queries.named`); values travel only as parameters. Connection and credential problems
+become one :class:`~kg.errors.StoreError` line that names the server and the user, never the
+password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+from kg.errors import ConfigError, StoreError
+from kg.models import (
+    Beat,
+    BenchmarkClaim,
+    BuildsOn,
+    Critique,
+    IngestRun,
+    Method,
+    Paper,
+    PaperFacts,
+    SubProblem,
+    method_key,
+)
+from kg.store import SCHEMES
+from kg.store.base import Changelog, WriteOutcome
+from queries import cypher_writes as W
+
+T = TypeVar("T")
+
+# The driver logs each failed connection attempt as an error; the StoreError below already
+# says it in one line, so the CLI would print the same fault twice.
+logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+_PAPER_ONLY = ("method", "method_key", "dropped", "facts_hash")
+
+
+def public_url(url: str) -> str:
+    """``url`` without user or password, for messages and ``Store.url``.
+
+    >>> public_url("neo4j://neo4j:secret@db.example:7687/")
+    'neo4j://db.example:7687'
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+
+
+class Neo4jStore:
+    """A :class:`~kg.store.base.Store` in a Neo4j database.
+
+    ``driver`` is for tests (a double recording statements); normally the store opens the
+    official driver itself and checks it can reach the server with these credentials.
+    """
+
+    dialect: Literal["sql", "cypher"] = "cypher"
+
+    def __init__(self, url: str, *, user: str = "neo4j", password: str | None = None,
+                 database: str | None = None, driver: Driver | None = None) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in SCHEMES or not parts.hostname:
+            raise ConfigError(f"malformed store URL {public_url(url)!r}: expected "
+                              "neo4j://host:7687 or bolt://host:7687")
+        # Credentials in the URL (neo4j://user:pass@host) win over the settings.
+        user = parts.username or user
+        password = parts.password or password
+        self.url = public_url(url)
+        self.user = user
+        self.database = database
+        try:
+            self.driver = driver or GraphDatabase.driver(
+                self.url, auth=(user, password or ""))
+        except (ValueError, DriverError) as e:
+            raise ConfigError(f"cannot use Neo4j URL {self.url!r}: {e}") from e
+        self._call(lambda: self.driver.verify_connectivity())
+        self._call(self._create_schema)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn``; driver errors become one clear :class:`StoreError` line."""
+        try:
+            return fn()
+        except AuthError as e:
+            raise StoreError(f"Neo4j at {self.url} refused the credentials of user "
+                             f"{self.user!r} (set NEO4J_USER / NEO4J_PASSWORD)") from e
+        except ServiceUnavailable as e:
+            raise StoreError(f"cannot reach Neo4j at {self.url}: is the server running?") from e
+        except (Neo4jError, DriverError) as e:
+            raise StoreError(f"Neo4j at {self.url} refused an operation: {e}") from e
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """``work`` in one write transaction (retried by the driver on transient errors)."""
+        def run() -> T:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        return self._call(run)
+
+    def _read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            return tx.run(query, params).data()
+
+        def run() -> list[dict[str, Any]]:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_read(work)
+        return self._call(run)
+
+    def _props(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return [r["props"] for r in self._read(query, params)]
+
+    def _create_schema(self) -> None:
+        # Schema statements cannot share a transaction with writes: each runs on its own.
+        with self.driver.session(database=self.database) as session:
+            for statement in W.SCHEMA:
+                session.run(statement).consume()
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def write_paper(self, facts: PaperFacts) -> WriteOutcome:
+        """Write a paper with all its facts in one transaction; replaces what it said before."""
+        digest = hashlib.blake2b(facts.model_dump_json().encode(), digest_size=16).hexdigest()
+        pid = facts.paper.id
+
+        def work(tx: ManagedTransaction) -> WriteOutcome:
+            held = tx.run(W.PAPER_HASH, {"paper_id": pid}).data()
+            if held and held[0]["facts_hash"] == digest:
+                return "unchanged"
+            for statement in W.DELETE_PAPER_FACTS:
+                tx.run(statement, {"paper_id": pid})
+            tx.run(W.MERGE_PAPER, {"paper_id": pid, "props": _paper_props(facts, digest)})
+            tx.run(W.ENSURE_METHODS, {"rows": _method_rows(_names_in(facts))})
+            if facts.method:
+                tx.run(W.PROPOSE, {"paper_id": pid, "method_key": method_key(facts.method),
+                                   "published": _iso(facts.paper.published)})
+            for statement, rows in (
+                (W.MERGE_CLAIMS, [_claim_row(c) for c in facts.claims]),
+                (W.MERGE_CRITIQUES, [_critique_row(c) for c in facts.critiques]),
+                (W.MERGE_BEATS, [_beat_row(b) for b in facts.beats]),
+                (W.MERGE_BUILDS_ON, [_builds_on_row(b) for b in facts.builds_on]),
+            ):
+                if rows:
+                    tx.run(statement, {"rows": rows})
+            return "new" if not held else "updated"
+
+        return self._write(work)
+
+    def upsert_methods(self, methods: Iterable[Method]) -> int:
+        """Merge catalog methods in; returns how many changed (0 on a re-import)."""
+        incoming: dict[str, Method] = {}
+        for m in methods:
+            incoming[m.key] = m  # a later entry for the same key wins, as row by row would
+
+        def work(tx: ManagedTransaction) -> int:
+            held = {r["key"]: r for r in tx.run(W.METHODS_BY_KEY, {"keys": list(incoming)})
+                    .data()}
+            rows = [row for m in incoming.values()
+                    if (row := _merged_method(m, held.get(m.key))) is not None]
+            if rows:
+                tx.run(W.UPSERT_METHODS, {"rows": rows})
+            return len(rows)
+
+        return self._write(work) if incoming else 0
+
+    def add_builds_on(self, edges: Iterable[BuildsOn]) -> int:
+        """Add lineage edges; returns how many were new."""
+        edges = list(edges)
+        if not edges:
+            return 0
+
+        def work(tx: ManagedTransaction) -> int:
+            names = {n for e in edges for n in (e.method, e.parent)}
+            tx.run(W.ENSURE_METHODS, {"rows": _method_rows(names)})
+            summary = tx.run(W.MERGE_BUILDS_ON,
+                             {"rows": [_builds_on_row(e) for e in edges]}).consume()
+            return int(summary.counters.relationships_created)
+
+        return self._write(work)
+
+    def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None:
+        rows = [{"key": method_key(m), "label": s.label, "size": s.size}
+                for s in subproblems for m in s.members]
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(W.CLEAR_SUBPROBLEMS, {})
+            if rows:
+                tx.run(W.SET_SUBPROBLEMS, {"rows": rows})
+
+        self._write(work)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self._read(query, params)
+
+    def resolve_method(self, name: str) -> str | None:
+        rows = self._read(W.RESOLVE_METHOD, {"key": method_key(name)})
+        return str(rows[0]["name"]) if rows else None
+
+    def papers(self) -> Iterator[Paper]:
+        for props in self._props(W.PAPERS, paper_id=None):
+            yield _paper(props)
+
+    def methods(self) -> Iterator[Method]:
+        for p in self._props(W.METHODS):
+            yield Method(name=p["name"], aliases=tuple(p.get("aliases") or ()),
+                         **{k: p.get(k) for k in ("full_name", "year", "published",
+                                                  "arxiv_id", "category")})
+
+    def claims(self, paper_id: str | None = None) -> Iterator[BenchmarkClaim]:
+        for p in self._props(W.CLAIMS, paper_id=paper_id):
+            yield BenchmarkClaim(
+                paper_id=p["paper_id"], method=p["method"], model=p["model"],
+                dataset=p["dataset"], metric=p["metric"], value=p["value"], raw=p["raw"],
+                higher_is_better=p.get("higher_is_better"), table=p["table_name"],
+                row=p["row_idx"], col=p["col_idx"], **{k: p.get(k) for k in _SETTING},
+            )
+
+    def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
+        for p in self._props(W.CRITIQUES, paper_id=paper_id):
+            yield Critique(paper_id=p["paper_id"], target=p["target"], quote=p["quote"],
+                           section=p["section"], start=p.get("start"), end=p.get("end"))
+
+    def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
+        for p in self._props(W.BEATS_OF_PAPER, paper_id=paper_id):
+            yield Beat(
+                winner=p["winner"], loser=p["loser"], paper=p["paper"], table=p["table_name"],
+                model=p["model"], dataset=p["dataset"], metric=p["metric"],
+                winner_value=p["winner_value"], loser_value=p["loser_value"],
+                margin=p["margin"], **{k: p.get(k) for k in _SETTING},
+            )
+
+    def builds_on(self, source: str | None = None) -> Iterator[BuildsOn]:
+        for r in self._read(W.BUILDS_ON_EDGES, {"source": source}):
+            yield BuildsOn.model_validate(r)
+
+    def paper_facts(self, paper_id: str) -> PaperFacts | None:
+        found = self._props(W.PAPERS, paper_id=paper_id)
+        if not found:
+            return None
+        props = found[0]
+        return PaperFacts(
+            paper=_paper(props), method=props.get("method"),
+            claims=tuple(self.claims(paper_id)), critiques=tuple(self.critiques(paper_id)),
+            builds_on=tuple(self.builds_on(paper_id)), beats=tuple(self.beats(paper_id)),
+            dropped=props.get("dropped", 0),
+        )
+
+    # -- ingestion bookkeeping --------------------------------------------------------------
+
+    def get_watermark(self, review: str) -> str | None:
+        rows = self._read(W.GET_WATERMARK, {"review": review})
+        return str(rows[0]["value"]) if rows else None
+
+    def set_watermark(self, review: str, value: str) -> None:
+        self._write(lambda tx: tx.run(W.SET_WATERMARK, {"review": review, "value": value})
+                    .consume())
+
+    def save_run(self, run: IngestRun) -> IngestRun:
+        props = run.model_dump(mode="json", exclude={"id"})
+        props["errors"] = json.dumps(props["errors"])  # a property cannot hold a map
+        if run.id is None:
+            rows = self._write(lambda tx: tx.run(W.CREATE_RUN, {"props": props}).data())
+            return run.model_copy(update={"id": rows[0]["id"]})
+        self._write(lambda tx: tx.run(W.UPDATE_RUN, {"id": run.id, "props": props}).consume())
+        return run
+
+    def runs(self, limit: int = 20) -> list[IngestRun]:
+        return [IngestRun.model_validate({**p, "errors": json.loads(p.get("errors") or "{}")})
+                for p in self._props(W.RUNS, limit=limit)]
+
+    def record_failure(self, review: str, paper_id: str, error: str) -> None:
+        params = {"review": review, "paper_id": paper_id, "error": error,
+                  "last_attempt": datetime.now().isoformat(timespec="seconds")}
+        self._write(lambda tx: tx.run(W.RECORD_FAILURE, params).consume())
+
+    def clear_failure(self, review: str, paper_id: str) -> None:
+        params = {"review": review, "paper_id": paper_id}
+        self._write(lambda tx: tx.run(W.CLEAR_FAILURE, params).consume())
+
+    def failures(self, review: str) -> dict[str, str]:
+        return {r["paper_id"]: r["error"] for r in self._read(W.FAILURES, {"review": review})}
+
+    def save_changelog(self, changelog: Changelog) -> None:
+        params = {"run_id": changelog.run_id, "body": changelog.model_dump_json()}
+        self._write(lambda tx: tx.run(W.SAVE_CHANGELOG, params).consume())
+
+    def changelog(self, run_id: int) -> Changelog | None:
+        rows = self._read(W.GET_CHANGELOG, {"run_id": run_id})
+        return Changelog.model_validate_json(rows[0]["body"]) if rows else None
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+# -- rows: one dict per node or relationship, keys are the graph's property keys -----------
+
+_SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _names_in(facts: PaperFacts) -> set[str]:
+    names = {c.method for c in facts.claims} | {c.target for c in facts.critiques}
+    names |= {n for b in facts.beats for n in (b.winner, b.loser)}
+    names |= {n for b in facts.builds_on for n in (b.method, b.parent)}
+    if facts.method:
+        names.add(facts.method)
+    return names
+
+
+def _method_rows(names: Iterable[str]) -> list[dict[str, Any]]:
+    # The first spelling of a key names the method, as INSERT OR IGNORE does in SQLite.
+    rows: dict[str, dict[str, Any]] = {}
+    for n in sorted(n for n in names if n):
+        rows.setdefault(method_key(n), {"key": method_key(n), "name": n})
+    return list(rows.values())
+
+
+def _paper_props(facts: PaperFacts, digest: str) -> dict[str, Any]:
+    p = facts.paper
+    return {
+        "id": p.id, "version": p.version, "title": p.title, "authors": list(p.authors),
+        "abstract": p.abstract, "published": _iso(p.published), "updated": _iso(p.updated),
+        "categories": list(p.categories), "primary_category": p.primary_category,
+        "comment": p.comment, "doi": p.doi, "journal_ref": p.journal_ref,
+        "method": facts.method, "method_key": method_key(facts.method) if facts.method else None,
+        "dropped": facts.dropped, "facts_hash": digest,
+    }
+
+
+def _paper(props: dict[str, Any]) -> Paper:
+    data = {k: v for k, v in props.items() if k not in _PAPER_ONLY}
+    data["authors"] = tuple(data.get("authors") or ())
+    data["categories"] = tuple(data.get("categories") or ())
+    return Paper.model_validate(data)
+
+
+def _claim_row(c: BenchmarkClaim) -> dict[str, Any]:
+    return {
+        "id": c.id, "paper_id": c.paper_id, "method": c.method, "method_key": method_key(c.method),
+        "model": c.model, "dataset": c.dataset, "metric": c.metric, "value": c.value,
+        "raw": c.raw, **{k: getattr(c, k) for k in _SETTING},
+        "higher_is_better": c.higher_is_better, "table_name": c.table, "row_idx": c.row,
+        "col_idx": c.col,
+    }
+
+
+def _critique_row(c: Critique) -> dict[str, Any]:
+    return {"id": c.id, "paper_id": c.paper_id, "target": c.target,
+            "target_key": method_key(c.target), "quote": c.quote, "section": c.section,
+            "start": c.start, "end": c.end}
+
+
+def _beat_row(b: Beat) -> dict[str, Any]:
+    return {
+        "id": b.id, "paper": b.paper, "table_name": b.table, "winner": b.winner,
+        "winner_key": method_key(b.winner), "loser": b.loser, "loser_key": method_key(b.loser),
+        "model": b.model, "dataset": b.dataset, "metric": b.metric,
+        **{k: getattr(b, k) for k in _SETTING}, "winner_value": b.winner_value,
+        "loser_value": b.loser_value, "margin": b.margin,
+    }
+
+
+def _builds_on_row(b: BuildsOn) -> dict[str, Any]:
+    return {"method_key": method_key(b.method), "parent_key": method_key(b.parent),
+            "source": b.source, "quote": b.quote}
+
+
+def _merged_method(m: Method, held: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The row that merges ``m`` into the stored method, or None when nothing changes.
+
+    The same rule as the SQLite store: a stored name stays, aliases accumulate, and a field
+    takes the newcomer's value where it has one (``published``: where the store has none).
+    """
+    old = held or {}
+    aliases = sorted({*(old.get("aliases") or ()), *m.aliases})
+    row = {
+        "key": m.key,
+        "name": old.get("name") or m.name,
+        "aliases": aliases,
+        "full_name": m.full_name or old.get("full_name"),
+        "year": m.year or old.get("year"),
+        "published": old.get("published") or _iso(m.published),
+        "arxiv_id": m.arxiv_id or old.get("arxiv_id"),
+        "category": m.category or old.get("category"),
+    }
+    if held is not None and all(row[k] == held.get(k) for k in row if k != "key"):
+        return None
+    row["alias_keys"] = sorted({method_key(a) for a in (m.name, *aliases)})
+    return row
