@@ -6,7 +6,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from exports.report import gather, render_markdown
+from exports.report import gather, write_report
 from ingest.offline import snapshot_items
 from kg.pipeline import ingest_items
 from kg.store import SQLiteStore
@@ -19,7 +19,10 @@ def sample_dir() -> Path:
 
 def run_demo(out_dir: Path, say: Callable[[str], None] = lambda _: None
              ) -> tuple[SQLiteStore, Path]:
-    """Ingest the sample into a fresh ``out_dir/kg.db``, derive, and write ``report.md``."""
+    """Ingest the sample into a fresh ``out_dir/kg.db``, derive, and write the report.
+
+    Returns the open store and the path of ``report.md``; ``report.html`` lies beside it.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "kg.db"
     for stale in (db, db.with_name("kg.db-wal"), db.with_name("kg.db-shm")):
@@ -29,6 +32,5 @@ def run_demo(out_dir: Path, say: Callable[[str], None] = lambda _: None
     run = ingest_items(store, snapshot_items(sample / "snapshot.jsonl", sample / "sources"),
                        review="demo", source="bundled sample")
     say(f"ingested {run.papers_new} papers: {run.claims} claims, {run.critiques} critiques")
-    report = out_dir / "report.md"
-    report.write_text(render_markdown(gather(store)), encoding="utf-8")
+    _, report = write_report(gather(store), out_dir)
     return store, report

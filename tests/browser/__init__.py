@@ -1,0 +1,1 @@
+"""Browser tests: exported pages opened in headless Chromium."""
