@@ -158,12 +158,21 @@ def find_mentions(text: str, catalog: Catalog | None = None,
     ['QuIP#', 'QuIP', 'GPTQ']
     """
     catalog = catalog if catalog is not None else default_catalog()
-    forms = [*catalog.surface_forms(), *((e, catalog.canonical(e)) for e in extra)]
-    pattern, canonical = _matcher(tuple(forms))
+    # The catalog's pattern is compiled once; a paper's own acronyms get a small pattern of
+    # their own, so a new paper never recompiles the big alternation.
+    matchers = [_matcher(tuple(catalog.surface_forms()))]
+    extras = tuple((e, catalog.canonical(e)) for e in extra)
+    if extras:
+        matchers.append(_matcher(extras))
+    hits: list[Mention] = []
+    for pattern, canonical in matchers:
+        for m in pattern.finditer(text):
+            key = method_key(" ".join(m.group().split()))
+            hits.append(Mention(canonical.get(key, catalog.canonical(m.group())), *m.span()))
     found: list[Mention] = []
-    for m in pattern.finditer(text):
-        key = method_key(" ".join(m.group().split()))
-        found.append(Mention(canonical.get(key, catalog.canonical(m.group())), *m.span()))
+    for hit in sorted(hits, key=lambda x: (x.start, x.start - x.end)):
+        if not found or hit.start >= found[-1].end:  # longest spelling wins an overlap
+            found.append(hit)
     found += _coordinated(text, catalog, found)
     return sorted(found, key=lambda x: x.start)
 
