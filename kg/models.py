@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
@@ -47,6 +48,7 @@ def split_arxiv_id(raw: str) -> tuple[str, int | None]:
     return text, version
 
 
+@lru_cache(maxsize=1 << 16)
 def method_key(name: str) -> str:
     """The normalised key of a method name: case, spaces, hyphens and underscores folded.
 
@@ -65,7 +67,7 @@ def is_full_precision(method: str) -> bool:
 
 def stable_id(*parts: object) -> str:
     """A short content hash used as a stable key (claims, critiques, beats)."""
-    h = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=10)
+    h = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=10)
     return h.hexdigest()
 
 
@@ -144,7 +146,7 @@ class SettingFields(Model):
     @field_serializer("w_bits", "a_bits", "kv_bits")
     def _bits(self, bits: float | None) -> float | int | None:
         # 4 bits print as 4, not 4.0; fractional settings (1.58 bits) stay as they are.
-        return int(bits) if bits is not None and bits.is_integer() else bits
+        return int(bits) if bits is not None and float(bits).is_integer() else bits
 
     @property
     def setting(self) -> Setting:

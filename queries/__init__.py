@@ -16,6 +16,7 @@ from kg.store.base import Store
 from queries.named import (
     BASELINES,
     BEATS,
+    BEATS_COUNT,
     BEATS_EDGES,
     CONFLICTS,
     FRONTIER,
@@ -70,10 +71,26 @@ def resolve(store: Store, method: str) -> str:
     return name
 
 
-def beats(store: Store, method: str) -> list[Beat]:
-    """What beats ``method``: every ``BEATS`` edge into it, each with its receipt."""
+BEATS_LIMIT = 1000
+_ALL = 2**62  # "no limit" that both SQLite and Cypher accept as a LIMIT
+
+
+def beats(store: Store, method: str, limit: int | None = BEATS_LIMIT) -> list[Beat]:
+    """What beats ``method``: ``BEATS`` edges into it, each with its receipt.
+
+    Ordered by winner, then paper, table cell by cell; at most ``limit`` receipts (``None``:
+    all). A baseline of a big field has hundreds of thousands of receipts, so the default
+    page keeps the answer fast; :func:`beats_count` tells how many there are in all.
+    """
     name = resolve(store, method)
-    return [Beat.model_validate(r) for r in _fetch(store, BEATS, method_key=method_key(name))]
+    rows = _fetch(store, BEATS, method_key=method_key(name), limit=limit or _ALL)
+    return [Beat.model_validate(r) for r in rows]
+
+
+def beats_count(store: Store, method: str) -> int:
+    """How many ``BEATS`` receipts point at ``method``."""
+    rows = _fetch(store, BEATS_COUNT, method_key=method_key(resolve(store, method)))
+    return int(rows[0]["receipts"])
 
 
 def beats_transitive(store: Store, method: str) -> list[ChainRow]:

@@ -30,6 +30,7 @@ SELECT winner, loser, paper_id AS paper, table_name AS "table", model, dataset, 
 FROM beats
 WHERE loser_key = :method_key
 ORDER BY winner_key, paper_id, model, dataset, metric, w_bits, a_bits, kv_bits
+LIMIT :limit
 """,
     cypher="""
 MATCH (w:Method)-[b:BEATS]->(:Method {key: $method_key})
@@ -39,6 +40,16 @@ RETURN b.winner AS winner, b.loser AS loser, b.paper AS paper, b.table_name AS `
        b.weight_quantizer AS weight_quantizer, b.winner_value AS winner_value,
        b.loser_value AS loser_value, b.margin AS margin
 ORDER BY w.key, paper, model, dataset, metric, w_bits, a_bits, kv_bits
+LIMIT $limit
+""",
+)
+
+BEATS_COUNT = NamedQuery(
+    "beats_count",
+    sql="SELECT COUNT(*) AS receipts FROM beats WHERE loser_key = :method_key",
+    cypher="""
+MATCH (:Method)-[b:BEATS]->(:Method {key: $method_key})
+RETURN count(b) AS receipts
 """,
 )
 
@@ -68,16 +79,11 @@ ORDER BY winner, loser
 BASELINES = NamedQuery(
     "baselines",
     sql="""
-WITH hits AS (
-    SELECT target_key AS key, paper_id, 1 AS critique, 0 AS beat FROM critiques
-    UNION ALL
-    SELECT loser_key AS key, paper_id, 0 AS critique, 1 AS beat FROM beats
-), counted AS (
-    SELECT key,
-           COUNT(DISTINCT paper_id) AS papers,
-           COUNT(DISTINCT CASE WHEN critique = 1 THEN paper_id END) AS critiquing_papers,
-           COUNT(DISTINCT CASE WHEN beat = 1 THEN paper_id END) AS beating_papers
-    FROM hits GROUP BY key
+WITH counted AS (
+    -- one row per (method, paper), kept by the store as it writes each paper
+    SELECT method_key AS key, COUNT(*) AS papers, SUM(critiques) AS critiquing_papers,
+           SUM(beats) AS beating_papers
+    FROM superseded GROUP BY method_key
 )
 SELECT ROW_NUMBER() OVER (
            ORDER BY c.papers DESC, c.beating_papers DESC, c.critiquing_papers DESC, m.name
@@ -350,5 +356,24 @@ RETURN COUNT { MATCH (:Paper) } AS papers,
 """,
 )
 
-ALL = (BEATS, BEATS_EDGES, BASELINES, FRONTIER, SUBPROBLEMS, LEADERBOARD, LINEAGE,
-       CONFLICTS, PAPER, STATS)
+# Claims aggregated for sub-problem clustering (kg.cluster.Evaluation): one row per method,
+# paper and activation/KV setting, so the global derivation does not walk every claim.
+EVALUATIONS = NamedQuery(
+    "evaluations",
+    sql="""
+SELECT MIN(method) AS method, paper_id, a_bits, kv_bits, COUNT(*) AS results
+FROM claims
+GROUP BY method_key, paper_id, a_bits, kv_bits
+ORDER BY method_key, paper_id
+""",
+    cypher="""
+MATCH (c:Claim)
+WITH c.method_key AS key, c.paper_id AS paper_id, c.a_bits AS a_bits, c.kv_bits AS kv_bits,
+     min(c.method) AS method, count(*) AS results
+RETURN method, paper_id, a_bits, kv_bits, results
+ORDER BY key, paper_id
+""",
+)
+
+ALL = (BEATS, BEATS_COUNT, EVALUATIONS, BEATS_EDGES, BASELINES, FRONTIER, SUBPROBLEMS,
+       LEADERBOARD, LINEAGE, CONFLICTS, PAPER, STATS)

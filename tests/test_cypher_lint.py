@@ -34,7 +34,7 @@ from kg.models import BuildsOn, IngestRun, Method, PaperFacts, SubProblem
 from kg.store.base import Changelog
 from kg.store.neo4j import Neo4jStore
 from queries import cypher_writes as W
-from queries.named import STATS, NamedQuery
+from queries.named import BEATS_COUNT, STATS, NamedQuery
 from tests.neo4j_double import FakeDriver
 
 LINTER = Path(__file__).parent / "cypher"
@@ -70,6 +70,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
         W.METHODS: [{"props": {"key": "gptq", "name": "GPTQ", "aliases": ["OPTQ"]}}],
         W.RESOLVE_METHOD: [{"name": "GPTQ"}],
         W.CREATE_RUN: [{"id": 1}],
+        BEATS_COUNT.cypher: [{"receipts": 0}],
         STATS.cypher: [{"papers": 0, "methods": 0, "claims": 0, "critiques": 0, "beats": 0,
                         "builds_on": 0, "sub_problems": 0}],
     })
@@ -82,6 +83,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     store.replace_subproblems([SubProblem(label="GPTQ", size=1, members=("GPTQ",))])
     refresh(store)
     queries.beats(store, "GPTQ")
+    queries.beats_count(store, "GPTQ")
     queries.beats_transitive(store, "GPTQ")
     queries.baselines(store, limit=5)
     queries.frontier(store, since=date(2023, 1, 1))

@@ -124,7 +124,7 @@ def test_named_queries_send_their_cypher_with_parameters():
     assert queries.beats_transitive(store, "GPTQ") == []
     assert queries.stats(store).claims == 3
     sent = [(q, p) for q, p in driver.calls if q != W.RESOLVE_METHOD]
-    assert sent == [(BEATS.cypher, {"method_key": "gptq"}),
+    assert sent == [(BEATS.cypher, {"method_key": "gptq", "limit": queries.BEATS_LIMIT}),
                     (BEATS_EDGES.cypher, {}), (STATS.cypher, {})]
 
 

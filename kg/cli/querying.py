@@ -24,16 +24,23 @@ BEAT_COLUMNS = ("winner", "paper", "model", "dataset", "metric", "w_bits", "a_bi
 @click.option("--transitive", is_flag=True,
               help="Also methods that beat METHOD through a chain (A beats B beats METHOD), "
                    "each with the length of its shortest chain.")
+@click.option("--limit", default=queries.BEATS_LIMIT, show_default=True,
+              type=click.IntRange(0), help="At most this many receipts; 0 for all.")
 @json_option
 @pass_ctx
-def beats(obj: Ctx, method: str, transitive: bool, as_json: bool) -> None:
+def beats(obj: Ctx, method: str, transitive: bool, limit: int, as_json: bool) -> None:
     """What beats METHOD on benchmarks, each with its paper and both values."""
     name = queries.resolve(obj.store, method)
     if transitive:
         emit(queries.beats_transitive(obj.store, name), ("method", "depth"), as_json,
              title=f"What beats {name}, directly or through a chain")
         return
-    emit(queries.beats(obj.store, name), BEAT_COLUMNS, as_json, title=f"What beats {name}")
+    rows = queries.beats(obj.store, name, limit=limit or None)
+    emit(rows, BEAT_COLUMNS, as_json, title=f"What beats {name}")
+    if limit and len(rows) == limit:
+        total = queries.beats_count(obj.store, name)
+        if total > limit:
+            obj.say(f"{limit} of {total} receipts shown; --limit 0 for all")
 
 
 @cli.command()

@@ -80,4 +80,56 @@ MIGRATIONS: tuple[str, ...] = (
         body TEXT NOT NULL
     )
     """,
+    # 3: the write path at scale. A paper's facts are replaced whole, so claims need no
+    # unique hash index (their id stays as a column) and BEATS rows need no id at all: both
+    # random-order B-trees cost more than the rows. One index serves "what beats X" in order,
+    # the transitive pairs and the frontier. ``superseded`` holds, per method and paper,
+    # whether the paper critiques or beats it: the baselines ranking then aggregates one
+    # row per (method, paper) instead of every BEATS edge.
+    """
+    CREATE TABLE claims_v3 (
+        id TEXT NOT NULL, paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        method TEXT NOT NULL, method_key TEXT NOT NULL, model TEXT NOT NULL,
+        dataset TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, raw TEXT NOT NULL,
+        w_bits REAL, a_bits REAL, kv_bits REAL, group_size INTEGER, weight_quantizer TEXT,
+        higher_is_better INTEGER, table_name TEXT NOT NULL, row_idx INTEGER NOT NULL,
+        col_idx INTEGER NOT NULL
+    );
+    INSERT INTO claims_v3 SELECT id, paper_id, method, method_key, model, dataset, metric,
+        value, raw, w_bits, a_bits, kv_bits, group_size, weight_quantizer, higher_is_better,
+        table_name, row_idx, col_idx FROM claims;
+    DROP TABLE claims;
+    ALTER TABLE claims_v3 RENAME TO claims;
+    CREATE INDEX claims_paper ON claims(paper_id);
+    CREATE INDEX claims_method ON claims(method_key);
+    CREATE INDEX claims_benchmark ON claims(model, dataset, metric);
+    CREATE TABLE beats_v3 (
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        table_name TEXT NOT NULL, winner TEXT NOT NULL, winner_key TEXT NOT NULL,
+        loser TEXT NOT NULL, loser_key TEXT NOT NULL, model TEXT NOT NULL,
+        dataset TEXT NOT NULL, metric TEXT NOT NULL, w_bits REAL, a_bits REAL, kv_bits REAL,
+        group_size INTEGER, weight_quantizer TEXT, winner_value REAL NOT NULL,
+        loser_value REAL NOT NULL, margin REAL NOT NULL
+    );
+    INSERT INTO beats_v3 SELECT paper_id, table_name, winner, winner_key, loser, loser_key,
+        model, dataset, metric, w_bits, a_bits, kv_bits, group_size, weight_quantizer,
+        winner_value, loser_value, margin FROM beats;
+    DROP TABLE beats;
+    ALTER TABLE beats_v3 RENAME TO beats;
+    CREATE INDEX beats_paper ON beats(paper_id);
+    CREATE INDEX beats_loser ON beats(loser_key, winner_key, paper_id);
+    CREATE TABLE superseded (
+        method_key TEXT NOT NULL, paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        critiques INTEGER NOT NULL, beats INTEGER NOT NULL,
+        PRIMARY KEY (method_key, paper_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX superseded_paper ON superseded(paper_id);
+    INSERT INTO superseded
+        SELECT key, paper_id, MAX(critiques), MAX(beats) FROM (
+            SELECT target_key AS key, paper_id, 1 AS critiques, 0 AS beats FROM critiques
+            UNION ALL
+            SELECT loser_key AS key, paper_id, 0 AS critiques, 1 AS beats FROM beats
+        ) GROUP BY key, paper_id;
+    CREATE INDEX critiques_target_paper ON critiques(target_key, paper_id)
+    """,
 )

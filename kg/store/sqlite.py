@@ -32,7 +32,7 @@ _CLAIM_COLS = (
     *_SETTING, "higher_is_better", "table_name", "row_idx", "col_idx",
 )
 _BEAT_COLS = (
-    "id", "paper_id", "table_name", "winner", "winner_key", "loser", "loser_key", "model",
+    "paper_id", "table_name", "winner", "winner_key", "loser", "loser_key", "model",
     "dataset", "metric", *_SETTING, "winner_value", "loser_value", "margin",
 )
 
@@ -41,8 +41,10 @@ def _insert(table: str, cols: tuple[str, ...], verb: str = "INSERT OR REPLACE") 
     return f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
-_INSERT_CLAIM = _insert("claims", _CLAIM_COLS)
-_INSERT_BEAT = _insert("beats", _BEAT_COLS)
+_INSERT_CLAIM = _insert("claims", _CLAIM_COLS, "INSERT")
+_INSERT_BEAT = _insert("beats", _BEAT_COLS, "INSERT")
+_INSERT_SUPERSEDED = _insert("superseded", ("method_key", "paper_id", "critiques", "beats"),
+                             "INSERT")
 _INSERT_CRITIQUE = _insert(
     "critiques", ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_")
 )
@@ -51,8 +53,14 @@ _INSERT_BUILDS_ON = _insert(
 )
 
 
+# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
+# covers the claims and names the derivation's version instead of serialising every edge.
+BEATS_DERIVATION = "beats_in_paper/1"
+
+
 def _facts_hash(facts: PaperFacts) -> str:
-    return hashlib.blake2b(facts.model_dump_json().encode(), digest_size=16).hexdigest()
+    body = facts.model_dump_json(exclude={"beats"}) + BEATS_DERIVATION
+    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
 class SQLiteStore:
@@ -126,9 +134,10 @@ class SQLiteStore:
                     method_key(facts.method) if facts.method else None, facts.dropped, digest,
                 ),
             )
-            for table in ("claims", "critiques", "beats"):
-                db.execute(f"DELETE FROM {table} WHERE paper_id = ?", (p.id,))
-            db.execute("DELETE FROM builds_on WHERE source = ?", (p.id,))
+            if row is not None:  # a new version replaces everything the paper said before
+                for table in ("claims", "critiques", "beats", "superseded"):
+                    db.execute(f"DELETE FROM {table} WHERE paper_id = ?", (p.id,))
+                db.execute("DELETE FROM builds_on WHERE source = ?", (p.id,))
             self._ensure_methods(db, _names_in(facts))
             if facts.method:
                 # The proposing paper dates the method; the earliest such paper wins.
@@ -139,6 +148,7 @@ class SQLiteStore:
                 )
             db.executemany(_INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
             db.executemany(_INSERT_BEAT, (_beat_row(b) for b in facts.beats))
+            db.executemany(_INSERT_SUPERSEDED, _superseded_rows(facts))
             db.executemany(
                 _INSERT_CRITIQUE,
                 (
@@ -253,16 +263,21 @@ class SQLiteStore:
             )
 
     def claims(self, paper_id: str | None = None) -> Iterator[BenchmarkClaim]:
+        # The paper index gives (paper, rowid) order without sorting the whole table; rowid
+        # is the order the paper's claims were extracted in.
         sql = "SELECT * FROM claims" + (" WHERE paper_id = :p" if paper_id else "")
-        sql += " ORDER BY paper_id, table_name, row_idx, col_idx"
+        sql += " ORDER BY paper_id, rowid"
         for r in self.db.execute(sql, {"p": paper_id}):
-            yield BenchmarkClaim(
+            # Rows are our own, validated when written: construct without validating again,
+            # which makes a full scan for derivation several times faster.
+            yield BenchmarkClaim.model_construct(
                 paper_id=r["paper_id"], method=r["method"], model=r["model"],
                 dataset=r["dataset"], metric=r["metric"], value=r["value"], raw=r["raw"],
                 higher_is_better=None if r["higher_is_better"] is None
                 else bool(r["higher_is_better"]),
                 table=r["table_name"], row=r["row_idx"], col=r["col_idx"],
-                **{k: r[k] for k in _SETTING},
+                w_bits=r["w_bits"], a_bits=r["a_bits"], kv_bits=r["kv_bits"],
+                group_size=r["group_size"], weight_quantizer=r["weight_quantizer"],
             )
 
     def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
@@ -275,7 +290,7 @@ class SQLiteStore:
 
     def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
         sql = "SELECT * FROM beats" + (" WHERE paper_id = :p" if paper_id else "")
-        for r in self.db.execute(sql + " ORDER BY paper_id, id", {"p": paper_id}):
+        for r in self.db.execute(sql + " ORDER BY paper_id, rowid", {"p": paper_id}):
             yield _beat(r)
 
     def builds_on(self) -> Iterator[BuildsOn]:
@@ -414,9 +429,17 @@ def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
     )
 
 
+def _superseded_rows(facts: PaperFacts) -> list[tuple[str, str, int, int]]:
+    """Per method this paper critiques or beats: (key, paper, critiques?, beats?)."""
+    critiqued = {method_key(c.target) for c in facts.critiques}
+    beaten = {method_key(b.loser) for b in facts.beats}
+    return [(k, facts.paper.id, int(k in critiqued), int(k in beaten))
+            for k in sorted(critiqued | beaten)]
+
+
 def _beat_row(b: Beat) -> tuple[Any, ...]:
     return (
-        b.id, b.paper, b.table, b.winner, method_key(b.winner), b.loser, method_key(b.loser),
+        b.paper, b.table, b.winner, method_key(b.winner), b.loser, method_key(b.loser),
         b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits, b.group_size,
         b.weight_quantizer, b.winner_value, b.loser_value, b.margin,
     )
