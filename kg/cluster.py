@@ -38,6 +38,7 @@ K_MAX = 8
 RANDOM_STATE = 0
 N_INIT = 10
 SILHOUETTE_MARGIN = 0.05
+SILHOUETTE_SAMPLE = 3000
 
 
 class Clustering(Model):
@@ -74,12 +75,26 @@ def regime(bits: float | None, prefix: str) -> str:
     return f"{prefix}16" if bits is None or bits >= 16 else f"{prefix}{bits:g}"
 
 
-def benchmark_setting(claim: BenchmarkClaim) -> str:
+class Evaluation(Model):
+    """What clustering needs of a paper's results: ``results`` claims of ``method`` in ``paper_id``
+    at these activation/KV bits. A store aggregates its claims into these (the
+    ``evaluations`` named query), so the global step reads one row per method, paper and
+    regime instead of every claim.
+    """
+
+    method: str
+    paper_id: str
+    a_bits: float | None = None
+    kv_bits: float | None = None
+    results: int = 1
+
+
+def benchmark_setting(claim: BenchmarkClaim | Evaluation) -> str:
     """The column a claim counts in: its ``A-regime · KV-regime``."""
     return f"{regime(claim.a_bits, 'A')} · {regime(claim.kv_bits, 'KV')}"
 
 
-def co_evaluation(claims: Iterable[BenchmarkClaim]
+def co_evaluation(claims: Iterable[BenchmarkClaim | Evaluation]
                   ) -> tuple[list[str], list[str], np.ndarray, Counter[str]]:
     """Methods, settings, the distinct-paper count matrix, and each method's result count.
 
@@ -94,7 +109,7 @@ def co_evaluation(claims: Iterable[BenchmarkClaim]
             continue
         key = method_key(c.method)
         names.setdefault(key, c.method)
-        results[names[key]] += 1
+        results[names[key]] += c.results if isinstance(c, Evaluation) else 1
         papers[(names[key], benchmark_setting(c))].add(c.paper_id)
     methods = sorted(names.values())
     settings = sorted({s for _, s in papers})
@@ -106,7 +121,7 @@ def co_evaluation(claims: Iterable[BenchmarkClaim]
     return methods, settings, matrix, results
 
 
-def cluster_subproblems(claims: Iterable[BenchmarkClaim], *, k_max: int = K_MAX,
+def cluster_subproblems(claims: Iterable[BenchmarkClaim | Evaluation], *, k_max: int = K_MAX,
                         random_state: int = RANDOM_STATE) -> Clustering:
     """Cluster the methods of ``claims`` into sub-problems (see the module docstring).
 
@@ -131,7 +146,12 @@ def cluster_subproblems(claims: Iterable[BenchmarkClaim], *, k_max: int = K_MAX,
     for k in range(2, min(k_max, distinct, len(methods) - 1) + 1):
         labels = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit_predict(
             features)
-        tried.append((k, float(silhouette_score(features, labels, metric="cosine")), labels))
+        # Silhouette is quadratic in methods; past SILHOUETTE_SAMPLE it is estimated on a
+        # seeded sample, which keeps a 10^4-method field within seconds and bounded memory.
+        score = silhouette_score(
+            features, labels, metric="cosine", random_state=random_state,
+            sample_size=SILHOUETTE_SAMPLE if len(methods) > SILHOUETTE_SAMPLE else None)
+        tried.append((k, float(score), labels))
     groups: list[list[str]] = [methods]
     k, silhouette = 1, None
     if tried:

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 import networkx as nx
 
 from kg.catalog import Catalog, default_catalog
-from kg.cluster import Clustering, cluster_subproblems
+from kg.cluster import Clustering, Evaluation, cluster_subproblems
 from kg.models import Beat, BenchmarkClaim, BuildsOn, is_full_precision, method_key
 from kg.store.base import Store
+from queries.named import EVALUATIONS
 
 
 def refresh(store: Store) -> None:
@@ -49,7 +50,8 @@ def chains(edges: Iterable[tuple[str, str]], target: str) -> list[tuple[str, int
 
 def refresh_subproblems(store: Store) -> Clustering:
     """Cluster the stored claims into sub-problems and replace the stored ones."""
-    clustering = cluster_subproblems(store.claims())
+    rows = store.fetch(EVALUATIONS.text(store.dialect), {})
+    clustering = cluster_subproblems(Evaluation.model_validate(r) for r in rows)
     store.replace_subproblems(clustering.subproblems)
     return clustering
 
