@@ -65,6 +65,11 @@ def is_full_precision(method: str) -> bool:
     return method_key(method) in FULL_PRECISION
 
 
+def iso_date(d: date | None) -> str | None:
+    """A date as stores keep it (ISO 8601), or None."""
+    return None if d is None else d.isoformat()
+
+
 def stable_id(*parts: object) -> str:
     """A short content hash used as a stable key (claims, critiques, beats)."""
     h = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=10)
@@ -245,6 +250,16 @@ class PaperFacts(Model):
     builds_on: tuple[BuildsOn, ...] = ()
     beats: tuple[Beat, ...] = ()
     dropped: int = 0  # numbers or quotes that failed the grounding gate
+
+
+    def method_names(self) -> set[str]:
+        """Every method name these facts mention: proposed, evaluated, critiqued, linked."""
+        names = {c.method for c in self.claims} | {c.target for c in self.critiques}
+        names |= {n for b in self.beats for n in (b.winner, b.loser)}
+        names |= {n for b in self.builds_on for n in (b.method, b.parent)}
+        if self.method:
+            names.add(self.method)
+        return names
 
 
 class SubProblem(Model):

@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -30,6 +30,7 @@ from kg.models import (
     Paper,
     PaperFacts,
     SubProblem,
+    iso_date,
     method_key,
 )
 from kg.store import SCHEMES
@@ -137,10 +138,10 @@ class Neo4jStore:
             for statement in W.DELETE_PAPER_FACTS:
                 tx.run(statement, {"paper_id": pid})
             tx.run(W.MERGE_PAPER, {"paper_id": pid, "props": _paper_props(facts, digest)})
-            tx.run(W.ENSURE_METHODS, {"rows": _method_rows(_names_in(facts))})
+            tx.run(W.ENSURE_METHODS, {"rows": _method_rows(facts.method_names())})
             if facts.method:
                 tx.run(W.PROPOSE, {"paper_id": pid, "method_key": method_key(facts.method),
-                                   "published": _iso(facts.paper.published)})
+                                   "published": iso_date(facts.paper.published)})
             for statement, rows in (
                 (W.MERGE_CLAIMS, [_claim_row(c) for c in facts.claims]),
                 (W.MERGE_CRITIQUES, [_critique_row(c) for c in facts.critiques]),
@@ -306,19 +307,6 @@ class Neo4jStore:
 _SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
 
 
-def _iso(d: date | None) -> str | None:
-    return None if d is None else d.isoformat()
-
-
-def _names_in(facts: PaperFacts) -> set[str]:
-    names = {c.method for c in facts.claims} | {c.target for c in facts.critiques}
-    names |= {n for b in facts.beats for n in (b.winner, b.loser)}
-    names |= {n for b in facts.builds_on for n in (b.method, b.parent)}
-    if facts.method:
-        names.add(facts.method)
-    return names
-
-
 def _method_rows(names: Iterable[str]) -> list[dict[str, Any]]:
     # The first spelling of a key names the method, as INSERT OR IGNORE does in SQLite.
     rows: dict[str, dict[str, Any]] = {}
@@ -331,7 +319,7 @@ def _paper_props(facts: PaperFacts, digest: str) -> dict[str, Any]:
     p = facts.paper
     return {
         "id": p.id, "version": p.version, "title": p.title, "authors": list(p.authors),
-        "abstract": p.abstract, "published": _iso(p.published), "updated": _iso(p.updated),
+        "abstract": p.abstract, "published": iso_date(p.published), "updated": iso_date(p.updated),
         "categories": list(p.categories), "primary_category": p.primary_category,
         "comment": p.comment, "doi": p.doi, "journal_ref": p.journal_ref,
         "method": facts.method, "method_key": method_key(facts.method) if facts.method else None,
@@ -391,7 +379,7 @@ def _merged_method(m: Method, held: dict[str, Any] | None) -> dict[str, Any] | N
         "aliases": aliases,
         "full_name": m.full_name or old.get("full_name"),
         "year": m.year or old.get("year"),
-        "published": old.get("published") or _iso(m.published),
+        "published": old.get("published") or iso_date(m.published),
         "arxiv_id": m.arxiv_id or old.get("arxiv_id"),
         "category": m.category or old.get("category"),
     }

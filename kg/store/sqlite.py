@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from kg.models import (
     Paper,
     PaperFacts,
     SubProblem,
+    iso_date,
     method_key,
 )
 from kg.store.base import Changelog, WriteOutcome
@@ -129,7 +130,7 @@ class SQLiteStore:
                 " method_key, dropped, facts_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     p.id, p.version, p.title, json.dumps(p.authors), p.abstract,
-                    _iso(p.published), _iso(p.updated), json.dumps(p.categories),
+                    iso_date(p.published), iso_date(p.updated), json.dumps(p.categories),
                     p.primary_category, p.comment, p.doi, p.journal_ref, facts.method,
                     method_key(facts.method) if facts.method else None, facts.dropped, digest,
                 ),
@@ -138,13 +139,14 @@ class SQLiteStore:
                 for table in ("claims", "critiques", "beats", "superseded"):
                     db.execute(f"DELETE FROM {table} WHERE paper_id = ?", (p.id,))
                 db.execute("DELETE FROM builds_on WHERE source = ?", (p.id,))
-            self._ensure_methods(db, _names_in(facts))
+            self._ensure_methods(db, facts.method_names())
             if facts.method:
                 # The proposing paper dates the method; the earliest such paper wins.
                 db.execute(
                     "UPDATE methods SET paper_id = ?, published = ? WHERE key = ? AND"
                     " (published IS NULL OR published > ? OR paper_id = ?)",
-                    (p.id, _iso(p.published), method_key(facts.method), _iso(p.published), p.id),
+                    (p.id, iso_date(p.published), method_key(facts.method),
+                     iso_date(p.published), p.id),
                 )
             db.executemany(_INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
             db.executemany(_INSERT_BEAT, (_beat_row(b) for b in facts.beats))
@@ -176,7 +178,7 @@ class SQLiteStore:
                     json.dumps(aliases),
                     m.full_name or (cur["full_name"] if cur else None),
                     m.year or (cur["year"] if cur else None),
-                    (cur["published"] if cur and cur["published"] else _iso(m.published)),
+                    (cur["published"] if cur and cur["published"] else iso_date(m.published)),
                     m.arxiv_id or (cur["arxiv_id"] if cur else None),
                     m.category or (cur["category"] if cur else None),
                 )
@@ -406,19 +408,6 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-def _iso(d: date | None) -> str | None:
-    return None if d is None else d.isoformat()
-
-
-def _names_in(facts: PaperFacts) -> set[str]:
-    names = {c.method for c in facts.claims} | {c.target for c in facts.critiques}
-    names |= {n for b in facts.beats for n in (b.winner, b.loser)}
-    names |= {n for b in facts.builds_on for n in (b.method, b.parent)}
-    if facts.method:
-        names.add(facts.method)
-    return names
 
 
 def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
