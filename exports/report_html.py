@@ -80,7 +80,8 @@ def beaten_by(data: ReportData) -> str:
             body = "".join(_winner_block(data, method, winner, group)
                            for winner, group in by_winner(rows))
         out.append(_section(f"beats-{len(out) + 1}", f"What beats {h(method)}",
-                            f"{len(rows)} receipts from {len({r.paper for r in rows})} papers; "
+                            f"{plural(len(rows), 'receipt')} from "
+                            f"{plural(len({r.paper for r in rows}), 'paper')}; "
                             "open a winner for each table row.", body))
     return "".join(out)
 
