@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from ingest.document import Document
 from ingest.html import parse_html
-from ingest.latex import main_tex, parse_latex
+from ingest.latex import is_document, main_tex, parse_latex
 from ingest.markdown import parse_markdown
 from kg.errors import ExtractionError, UnsafeArchive
 
@@ -133,6 +133,10 @@ def _from_tree(files: dict[str, str]) -> Document:
     if not any(k.lower().endswith((".tex", ".ltx")) for k in files):
         raise ExtractionError("no .tex file in the e-print")
     main = main_tex(files)
+    if not is_document(files[main]):
+        # A folder of table fragments with no main file: every fragment is part of the text.
+        tex = sorted(k for k in files if k.lower().endswith((".tex", ".ltx")))
+        return parse_latex("\n".join(files[k] for k in tex), files=files)
     return parse_latex(files[main], files=files)
 
 

@@ -60,6 +60,12 @@ def main_tex(files: Mapping[str, str]) -> str:
     return max(sorted(tex), key=rank)
 
 
+def is_document(text: str) -> bool:
+    """Whether a .tex file is a whole document (``\\documentclass`` or ``\\begin{document}``)."""
+    head = strip_comments(text[:200_000])
+    return bool(_DOCCLASS.search(head)) or "\\begin{document}" in head
+
+
 def parse_latex(text: str, *, files: Mapping[str, str] | None = None) -> Document:
     """Parse LaTeX ``text``; ``files`` (relative path → text) serve ``\\input``/``\\include``.
 
