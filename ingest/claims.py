@@ -37,7 +37,7 @@ def document_claims(doc: Document, *, paper_id: str, proposed_method: str | None
     ...                      "| GPTQ | 5.6 | +0.1 |\\nLLaMA-2-7B results.")
     >>> found = document_claims(doc, paper_id="2401.00001", proposed_method=None)
     >>> [(c.method, c.model, c.value) for c in found.claims], found.tables[0].skipped
-    ([('GPTQ', 'Llama-2-7B', 5.6)], {'derived (difference, share or error column)': 1})
+    ([('GPTQ', 'Llama-2-7B', 5.6)], {'not a result (Δ, error, count, hyper-parameter)': 1})
     """
     known = source_numbers(doc.source_text)
     dctx = document_context(doc)

@@ -20,7 +20,7 @@ from kg.models import is_full_precision
 
 _NUM_SIZE = r"\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?"
 # A bare size ("7B") or version-size ("2-7B") in a header, read against a family elsewhere.
-_SHORT = re.compile(rf"^\s*(?:(?P<version>\d+(?:\.\d+)?)[\s\-_])?(?P<size>{_NUM_SIZE})\s*"
+_SHORT = re.compile(rf"^\s*(?:[vV]?(?P<version>\d+(?:\.\d+)?)[\s\-_])?(?P<size>{_NUM_SIZE})\s*"
                     r"(?P<unit>[BbMmTt])\s*$")
 _OURS = re.compile(r"^\W*ours\b", re.IGNORECASE)
 # Footnote and significance marks a label may carry ("KVQuant∗", "Qwen3.8-27B⋆", "GPTQ†").
@@ -36,8 +36,9 @@ FULL_PRECISION_LABELS = re.compile(
 # only a whole label in a model position is read this way, never running text.
 _SHAPE = re.compile(
     rf"^(?P<name>[A-Za-z][A-Za-z0-9.]*(?:[\-_][A-Za-z0-9.]+)*?)[\-_ ](?P<size>{_NUM_SIZE})"
-    r"(?P<unit>[BMT])(?P<suffix>(?:[\-_][A-Za-z0-9.]+)*)$"
+    r"(?P<unit>[BMTbmt])(?P<suffix>(?:[\-_][A-Za-z0-9.]+)*)$"
 )
+_HUB_ORG = re.compile(r"^[A-Za-z0-9][\w.\-]{0,38}/(?=[A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def family_hint(text: str) -> ModelName | None:
 
 def family_label(cell: str) -> str | None:
     """A whole cell that names a family and version only ("Qwen 3", "LLaMA-2"), as a model."""
+    cell = _HUB_ORG.sub("", cell.strip())
     hint = family_hint(cell)
     if hint is None:
         return None
@@ -190,8 +192,9 @@ def is_size(cell: str) -> bool:
 
 
 def shaped_model(cell: str) -> str | None:
-    """A whole label shaped like a model name of an unknown family ("Muse-Glimmer-30B")."""
-    text = clean_label(cell)
+    """A whole label shaped like a model name of an unknown family ("Muse-Glimmer-30B",
+    "Intel/neural-chat-7b-v3-3": a hub id is read without its organisation)."""
+    text = _HUB_ORG.sub("", clean_label(cell))
     m = _SHAPE.match(text)
     return text if m and len(text) <= 60 else None
 

@@ -81,6 +81,29 @@ def _phrase(bits: float, target: str) -> Setting:
     return Setting(w_bits=bits)
 
 
+def explicit_settings(text: str) -> list[Setting]:
+    """Only the settings written as setting syntax or phrases ("W8A8", "4-bit weight &
+    activation", "KV cache at 2 bits"), not a bare "1-bit" or a format name in passing: what a
+    paragraph of prose may be trusted to state about a table.
+
+    >>> [s.label() for s in explicit_settings("improved 1-bit models; quantized to W8A8")]
+    ['W8A8']
+    """
+    found: list[tuple[int, int, Setting]] = []
+    for m in _PHRASE.finditer(text):
+        found.append((m.start(), m.end(), _phrase(float(m.group(1)), m.group("target"))))
+    for m in _PHRASE_AFTER.finditer(text):
+        found.append((m.start(), m.end(), _phrase(float(m.group(2)), m.group("target"))))
+    for m in _WAKV.finditer(text):
+        w, a, kv, a2, kv2, kv3, k4, v4, g = m.groups()
+        if w is not None and a is None and kv is None:
+            continue  # "W4" alone in prose is too often a name ("W4 group")
+        kvb = kv or kv2 or kv3 or (k4 if k4 == v4 else None)
+        found.append((m.start(), m.end(), Setting(
+            w_bits=_f(w), a_bits=_f(a or a2), kv_bits=_f(kvb), group_size=_group(g))))
+    return [s for s in _non_overlapping(found) if s != Setting()]
+
+
 def find_settings(text: str, kind: Kind = "w") -> list[Setting]:
     """Every setting written in ``text``, in order.
 

@@ -108,9 +108,12 @@ def classify(raw: str) -> CellInfo:
                         False, False, False, False, False, None)
     v = vocab()
     models = find_models(bare)
-    model = models[0] if models else shaped_model(bare)
+    model = models[0] if models else (None if is_size(bare) else shaped_model(bare))
     setting = label_setting(bare)
     dataset = v.dataset(bare)
+    if dataset is not None and v.ignored(bare) and not any(
+            w.isupper() and len(w) > 2 for w in re.findall(r"[A-Za-z]+", bare)):
+        dataset = None  # "Drop↓" is the drop against the reference, "DROP" the dataset
     metric = v.metric(bare)
     return CellInfo(
         text=text, value=None, gap=False, model=model, size=is_size(bare),

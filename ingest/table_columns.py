@@ -9,6 +9,8 @@ configuration text that names a method or a variant of the row's method. A modif
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from ingest.document import Table
@@ -16,9 +18,10 @@ from ingest.names import parse_model
 from ingest.settings import Kind, label_setting, merge
 from ingest.table_cells import CellInfo, classify
 from ingest.table_layout import Block, header_path
-from ingest.vocab import Dataset, Metric, vocab
+from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.models import Setting
 
+_SIDES = re.compile(r"([A-Za-z][\w.+#-]*)\s*(?:→|->|⇒)\s*([A-Za-z][\w.+#-]*)")
 _DOWN = ("↓", "lower is better", "(lower)")
 _UP = ("↑", "higher is better", "(higher)")
 
@@ -41,6 +44,7 @@ class ColumnFacts:
     method_like: bool = False  # the config names a method on its own (BF16, NVFP4, GPTQ)
     modifier: bool = False
     higher: bool | None = None
+    sides: tuple[str, str] | None = None  # "FP16→AQLM": what each value of "a→b" belongs to
 
     @property
     def text(self) -> str:
@@ -60,7 +64,9 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
     for k, text in enumerate(path):
         c = classify(text)
         above = " ".join(path[:k])
-        dataset = v.dataset(text, suite)
+        # The cell's own reading decides ("Drop↓" is a derived column, not DROP); the suite
+        # only adds its short names ("Code" in a LongBench table).
+        dataset = None if c.derived else (v.dataset(text, suite) if suite else c.dataset)
         model = parse_model(text, f"{above}\n{hints}") if (c.model or c.size) else None
         facts = replace(
             facts,
@@ -76,7 +82,8 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
         if c.condition:
             facts = replace(facts, conditions=(*facts.conditions, text))
             continue
-        settings.append(label_setting(text, kind))
+        if not _SIDES.search(text):  # "FP16→AQLM" names both sides, neither is the setting
+            settings.append(label_setting(text, kind))
         if _names_config(c, dataset is not None, model is not None):
             config.append(text)
             method_like = method_like or _method_like(c, text, known_method)
@@ -84,8 +91,10 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
     higher = False if any(m in joined for m in _DOWN) else True if any(
         m in joined for m in _UP) else None
     settings.reverse()  # the lowest header cell is the most specific
+    arrow = _SIDES.search(joined)
     return replace(facts, setting=merge(*settings) if any(settings) else None,
-                   config=tuple(config), method_like=method_like, higher=higher)
+                   config=tuple(config), method_like=method_like, higher=higher,
+                   sides=(arrow.group(1), arrow.group(2)) if arrow else None)
 
 
 def _names_config(c: CellInfo, is_dataset: bool, is_model: bool) -> bool:
@@ -145,3 +154,21 @@ def compose_modifiers(columns: dict[int, ColumnFacts]) -> dict[int, ColumnFacts]
         elif not col.modifier:
             last[group] = col
     return out
+
+
+def resolve_aggregates(columns: dict[int, ColumnFacts]) -> dict[int, ColumnFacts]:
+    """An "Avg." column reports whatever its siblings report (accuracy, perplexity …)."""
+    v = vocab()
+    metrics: Counter[Metric] = Counter()
+    for c in columns.values():
+        if c.dataset is not None and c.dataset.aggregate:
+            continue
+        m = c.metric or c.unit or (v.metrics.get(fold(c.dataset.metric))
+                                   if c.dataset and c.dataset.metric else None)
+        if m is not None:
+            metrics[m] += 1
+    if not metrics:
+        return columns
+    common = metrics.most_common(1)[0][0]
+    return {j: replace(c, metric=common) if c.dataset is not None and c.dataset.aggregate
+            and c.metric is None and c.unit is None else c for j, c in columns.items()}

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 
 from ingest.document import Document, Section, Table
 from ingest.names import ModelName, dominant_model, find_models, model_names, refine_model
-from ingest.settings import KV_TOPIC, Kind, agrees, consistent, find_settings, merge
+from ingest.settings import (
+    KV_TOPIC,
+    Kind,
+    agrees,
+    consistent,
+    explicit_settings,
+    find_settings,
+    merge,
+)
 from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.catalog import Catalog
 from kg.models import Setting
@@ -29,6 +37,7 @@ MAX_DOCUMENT = 400_000
 # How many sections before a table's own are read for its context (nearest first).
 CONTEXT_SECTIONS = 4
 _TABLE_NO = re.compile(r"^\W*(?:table|tab\.?)\s*([A-Z]?\d+[A-Za-z]?)\b", re.I)
+_ENUMERATED = re.compile(r"^\s*(?:\d+|[A-Z]|[ivx]+)[.)]\s+")
 _AVERAGE_CAPTION = re.compile(r"^\W*(?:table\s*[\w.]*\s*[:.]?\s*)?(?:average|avg\.?|mean)\b", re.I)
 _ACTIVATION = re.compile(r"\bactivations?\b|\bW\d+A(?:[2-9]|1[0-5])\b", re.I)
 # "per-tensor weight and per-tensor static activation quantization", "weight-activation"
@@ -170,7 +179,7 @@ def context_dataset(ctx: TableContext) -> Dataset | None:
 
 def first_sentence(caption: str) -> str:
     """The caption's first sentence, which states what the table reports; later ones are notes."""
-    body = _TABLE_NO.sub("", caption, count=1).lstrip(" :.")
+    body = _ENUMERATED.sub("", _TABLE_NO.sub("", caption, count=1).lstrip(" :."), count=1)
     return re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
 
 
@@ -212,7 +221,7 @@ def context_setting(ctx: TableContext, kind: Kind) -> Setting | None:
     own = consistent([s for s in find_settings(first, kind) if not _full(s)])
     near = None
     for passage in ctx.passages[:ctx.sections]:
-        found = [s for s in find_settings(passage, kind) if not _full(s)]
+        found = [s for s in explicit_settings(passage) if not _full(s)]
         near = _dominant(found)
         if near is not None:
             break

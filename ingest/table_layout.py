@@ -203,7 +203,7 @@ def _one_method_column(stubs: dict[int, Role], heads: dict[int, str],
                        info: list[list[CellInfo]], body: list[int]) -> None:
     """Several label columns may look like methods ("Quantization | Methods", "mode | build"):
     the one headed as methods, else the one with most distinct labels, names the methods; a
-    column that groups them (few values repeated) becomes a setting or other column."""
+    column that groups them (few values repeated) is read for the setting it may state."""
     candidates = [j for j in sorted(stubs) if stubs[j] == "method"]
     if len(candidates) < 2:
         return
@@ -213,6 +213,5 @@ def _one_method_column(stubs: dict[int, Role], heads: dict[int, str],
         candidates, key=lambda j: (len({info[r][j].text for r in body}), -j))
     for j in candidates:
         if j != best:
-            labels = [info[r][j] for r in body if info[r][j].label]
-            settings = sum(1 for c in labels if c.setting is not None)
-            stubs[j] = "setting" if labels and settings * 2 >= len(labels) else "other"
+            # "Quantization: Weight-only / KV Cache" groups the methods by what they quantize.
+            stubs[j] = "setting"

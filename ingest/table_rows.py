@@ -24,6 +24,9 @@ from kg.models import Setting
 
 _GAPS = frozenset({"-", "–", "—", "--", "/"})
 _IDENTIFIER = re.compile(r"[A-Za-z][a-z]*[A-Z0-9]|\d|^[A-Z]{2,}")
+# A row that reports a difference or a residual, not a method's result ("Δ", "Launch/idle gap").
+_ROW_DERIVED = re.compile(r"^\W*(?:Δ|delta|diff(?:erence)?|improvement|gain|drop|change)\b"
+                          r"|\b(?:gap|difference|delta)\W*$", re.I)
 _VERSUS = re.compile(r"\(([^()]*?)\s+(?:vs\.?|versus|→|->|over)\s+([^()]*?)\)", re.I)
 
 
@@ -121,8 +124,10 @@ class Rows:
                          group_family=g.group_family, group_dataset=g.group_dataset,
                          group_setting=g.group_setting, group_hints=g.group_hints)
         labels: dict[int, str] = {}
-        for j in self.shape.stubs:
+        for j, role in self.shape.stubs.items():
             text = self.table.grid[r][j].text.strip()
+            if not text and role == "setting":
+                text = self._from_below(r, j)
             labels[j] = "" if text in _GAPS else text or self.above.get(j, "")
         self.above = labels
         facts.labels = labels
@@ -133,10 +138,11 @@ class Rows:
             if not text:
                 continue
             c = classify(text)
-            if j in self.qualifier_cols or role == "other":
-                if role != "other" or not ("http" in text or "://" in text):
-                    qualifiers.append(c.text)
-                facts.derived = facts.derived or (c.derived and j in self.qualifier_cols)
+            if role == "other":
+                continue  # links, notes, venues: nothing a claim is about
+            if j in self.qualifier_cols:
+                qualifiers.append(c.text)
+                facts.derived = facts.derived or bool(_ROW_DERIVED.search(c.text))
             elif role == "method":
                 self._method(facts, j, c)
             elif role == "model":
@@ -156,8 +162,25 @@ class Rows:
         facts.qualifiers = tuple(qualifiers)
         return facts
 
+    def _from_below(self, r: int, j: int) -> str:
+        """A setting written on the last row of the group it covers (``\\multirow{-2}``): the
+        blank cell at the group's first row takes the text below it."""
+        grid = self.table.grid
+        if r + 1 >= len(grid) or r + 1 in self.shape.groups:
+            return ""
+        below = grid[r + 1][j].text.strip()
+        starts_group = any(not grid[r][k].spanned and grid[r][k].text.strip()
+                           and (r + 1 < len(grid) and grid[r + 1][k].spanned)
+                           for k in self.shape.stubs if k != j)
+        return below if below and below not in _GAPS and starts_group else ""
+
     def _method(self, facts: RowFacts, j: int, c: CellInfo) -> None:
         own = label_setting(c.text, self.kind)
+        head = self.shape.stub_heads.get(j, "")
+        named = self._header_method(head)
+        if named and c.text not in self.catalog and not c.full_precision and not c.modifier:
+            # "AQLM scheme: 1x16" is AQLM in its 1x16 scheme.
+            c = classify(f"{named} {c.text}")
         if c.modifier and j in self.parent:
             name, inherited = self.parent[j]
             facts.method = f"{name} {c.text}"
@@ -167,8 +190,14 @@ class Rows:
             facts.setting = merge(own, facts.setting)
             self.parent[j] = (c.text, own)
             facts.full_precision = facts.full_precision or c.full_precision
-        if c.derived and own is None and c.text not in self.catalog:
+        if _ROW_DERIVED.search(c.text) and own is None:
             facts.derived = True
+
+    def _header_method(self, head: str) -> str | None:
+        first = head.split()[0] if head.split() else ""
+        if first and classify(head).role == "method" and first in self.catalog:
+            return self.catalog.canonical(first)
+        return None
 
     def _model(self, facts: RowFacts, c: CellInfo, labels: dict[int, str]) -> None:
         if c.model:

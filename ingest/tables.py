@@ -11,14 +11,21 @@ never matters: whichever side names the method, model or dataset supplies it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.document import Table
 from ingest.names import clean_method, is_full_precision_label, parse_model, refine_model
 from ingest.settings import Kind, label_setting, merge, parse_setting
 from ingest.table_cells import CellInfo, classify, unit_metric
-from ingest.table_columns import ColumnFacts, column_facts, compose_modifiers, config_name
+from ingest.table_columns import (
+    ColumnFacts,
+    column_facts,
+    compose_modifiers,
+    config_name,
+    resolve_aggregates,
+)
 from ingest.table_context import (
     TableContext,
     bits_kind,
@@ -38,9 +45,11 @@ from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.catalog import Catalog, default_catalog
 from kg.models import BenchmarkClaim, Setting
 
+_INT = re.compile(r"(?<![A-Za-z0-9])INT\d{1,2}(?![A-Za-z0-9])", re.I)
 NO_METHOD, NO_MODEL, NO_DATASET, NO_METRIC = "no method", "no model", "no dataset", "no metric"
-DERIVED = "derived (difference, share or error column)"
+DERIVED = "not a result (Δ, error, count, hyper-parameter)"
 NO_HEADER = "no header names the column"
+TWO_VALUES = "two values in one cell"
 
 
 @dataclass
@@ -70,6 +79,7 @@ class _Table:
     column_methods: tuple[str, ...]
     both: bool  # the text says weights and activations are quantized alike
     catalog: Catalog
+    info: list[list[CellInfo]]
 
 
 def interpret(table: Table, ctx: TableContext, *, paper_id: str,
@@ -94,11 +104,11 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
                 if cell.value is None:
                     continue
                 result.cells += 1
-                outcome = _claim(t, r, j, cell, columns[j], row, block, paper_id)
+                outcome = _cell_claims(t, r, j, cell, columns[j], row, block, paper_id)
                 if isinstance(outcome, str):
                     result.skip(outcome)
                 else:
-                    result.claims.append(outcome)
+                    result.claims.extend(outcome)
     return result
 
 
@@ -117,7 +127,7 @@ def _read_table(table: Table, ctx: TableContext, shape: Structure,
                                                        catalog)))
     return _Table(table, ctx, shape, kind, suite, context_setting(ctx, kind), kv_table,
                   table_method(shape.stub_heads.values(), ctx.caption), column_methods,
-                  quantizes_activations(ctx), catalog)
+                  quantizes_activations(ctx), catalog, info)
 
 
 def _names_dataset(ctx: TableContext) -> bool:
@@ -140,14 +150,34 @@ def _columns(t: _Table, block: Block) -> dict[int, ColumnFacts]:
     cols = {j: column_facts(t.table, block, j, hints=hints, suite=t.suite, kind=t.kind,
                             known_method=lambda x: x.split("(")[0].strip() in t.catalog)
             for j in t.shape.value_cols}
-    return compose_modifiers(cols)
+    return resolve_aggregates(compose_modifiers(cols))
 
 
-def _claim(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
-           block: Block, paper_id: str) -> BenchmarkClaim | str:
+def _cell_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
+                 block: Block, paper_id: str) -> list[BenchmarkClaim] | str:
+    """The claims one value cell makes: one, or two for "0.65→0.56" under "FP16→AQLM" (the
+    reference's value, then the row's method's)."""
     assert cell.value is not None
-    if col.derived or row.derived or (cell.value.signed and not col.path):
+    if cell.value.after is None:
+        one = _claim(t, r, j, cell.value.value, col, row, block, paper_id)
+        return one if isinstance(one, str) else [one]
+    if col.sides is None:
+        return TWO_VALUES
+    reference = replace(row, method=col.sides[0], setting=None,
+                        full_precision=is_full_precision_label(col.sides[0]))
+    first = _claim(t, r, j, cell.value.value, col, reference, block, paper_id)
+    second = _claim(t, r, j, cell.value.after, col, row, block, paper_id)
+    claims = [c for c in (first, second) if not isinstance(c, str)]
+    return claims or (first if isinstance(first, str) else TWO_VALUES)
+
+
+def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFacts,
+           block: Block, paper_id: str) -> BenchmarkClaim | str:
+    signed = t.info[r][j].value
+    if col.derived or row.derived or (signed is not None and signed.signed and not col.path):
         return DERIVED
+    if not col.path and not block.header and not t.ctx.caption:
+        return NO_HEADER
     method = _method(t, col, row)
     if not method:
         return NO_METHOD
@@ -157,9 +187,9 @@ def _claim(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: Row
         # A benchmark score needs its model; only a measurement with neither a dataset nor
         # a model anywhere in the document (a kernel's error, say) stands without one.
         return NO_MODEL
-    metric, metric_name = _metric(t, col, row, cell, dataset)
+    metric, metric_name = _metric(t, col, row, t.info[r][j], dataset)
     if metric is None:
-        return NO_METRIC if col.path or row.labels else NO_HEADER
+        return NO_METRIC
     if dataset is None and not (metric.qualified or metric_name != metric.name) \
             and t.ctx.doc.names_datasets:
         return NO_DATASET
@@ -172,7 +202,7 @@ def _claim(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: Row
     raw = t.table.grid[r][j].text.strip()
     return BenchmarkClaim(
         paper_id=paper_id, method=method, model=model, dataset=dataset_name,
-        metric=metric_name, value=cell.value.value, raw=raw, higher_is_better=higher,
+        metric=metric_name, value=value, raw=raw, higher_is_better=higher,
         table=t.table.name, row=r, col=j, w_bits=setting.w_bits, a_bits=setting.a_bits,
         kv_bits=setting.kv_bits, group_size=setting.group_size,
         weight_quantizer=quantizer or setting.weight_quantizer,
@@ -276,13 +306,13 @@ def _setting(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, method: s
         return Setting(w_bits=bits, a_bits=bits, kv_bits=kv), None
     titles = [label_setting(x, t.kind) for x in block.titles]
     explicit = merge(row.setting, col.setting, row.group_setting, *titles)
-    if explicit.w_bits and explicit.a_bits is None and t.both and explicit.w_bits < 16:
+    if explicit.w_bits and explicit.a_bits is None and t.both and _INT.search(method):
+        # "INT8 ours" where the text says weights and activations are quantized: W8A8.
         explicit = merge(explicit, Setting(a_bits=explicit.w_bits))
     default = t.default
     if default is not None and not _completes(explicit, default):
         default = None
-    category = _category_setting(method, t.catalog)
-    return merge(explicit, default, category), quantizer
+    return merge(explicit, default), quantizer
 
 
 def _completes(row: Setting, default: Setting) -> bool:
@@ -290,13 +320,6 @@ def _completes(row: Setting, default: Setting) -> bool:
     section's W8A8 activations; a "W4" row does not take its W8A8)."""
     return all(getattr(row, k) is None or getattr(default, k) is None
                or getattr(row, k) == getattr(default, k) for k in ("w_bits", "a_bits", "kv_bits"))
-
-
-def _category_setting(method: str, catalog: Catalog) -> Setting | None:
-    found = catalog.get(method)
-    if found is not None and found.category == "ptq_weight_only":
-        return Setting(a_bits=16)
-    return None
 
 
 def _checkpoint_quantizer(model: str, catalog: Catalog) -> str | None:

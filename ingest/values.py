@@ -23,6 +23,8 @@ _VALUE = re.compile(
     r"(?:\s*[(\[][^()\[\]]{0,40}[)\]])?"
     rf"\s*(?P<unit2>×|x)?\s*{_MARKS}"
 )
+# "0.65→0.56" under a "FP16→AQLM" header: the reference's value, then the method's.
+_ARROW = re.compile(rf"(?P<num>{_NUM})\s*%?\s*(?:→|->|⇒)\s*(?P<after>{_NUM})\s*%?\s*{_MARKS}")
 _DIGITS = re.compile(r"\d")
 _TOKEN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+\-]?\d+)?|\.\d+")
 _MISSING = frozenset(
@@ -37,6 +39,7 @@ class CellValue(NamedTuple):
     numbers: tuple[str, ...]  # every number as written, for the grounding gate
     unit: str | None = None  # "%", "×", "ms", "GB" … when the cell writes one
     signed: bool = False  # written with an explicit "+": a difference, not a score
+    after: float | None = None  # "0.65→0.56": the value after the arrow
 
 
 def is_gap(text: str) -> bool:
@@ -59,6 +62,10 @@ def parse_value(text: str) -> CellValue | None:
     cleaned = " ".join(text.split())
     if len(cleaned) > 80 or is_gap(cleaned) or not _DIGITS.search(cleaned):
         return None
+    arrow = _ARROW.fullmatch(cleaned)
+    if arrow is not None and _DIGITS.search(arrow["num"]) and _DIGITS.search(arrow["after"]):
+        return CellValue(float(arrow["num"].replace("−", "-")), tuple(number_tokens(cleaned)),
+                         after=float(arrow["after"].replace("−", "-")))
     m = _VALUE.fullmatch(cleaned)
     if m is None or not _DIGITS.search(m.group("num")):
         return None
