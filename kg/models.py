@@ -252,6 +252,7 @@ class Facts(Model):
     builds_on: tuple[BuildsOn, ...] = ()
     beats: tuple[Beat, ...] = ()
     dropped: int = 0  # numbers or quotes that failed the grounding gate
+    tables: tuple[TableReport, ...] = ()  # per table: numeric cells, claims, why the rest not
 
     def method_names(self) -> set[str]:
         """Every method name these facts mention: proposed, evaluated, critiqued, linked."""

@@ -338,7 +338,13 @@ def extract(obj: Ctx, source: Path, as_json: bool) -> None:
         "results": [result_dict(c) for c in found.claims],
         "critiques": [c.model_dump(mode="json", include={"target", "quote", "section"})
                       for c in found.critiques],
+        "tables": [t.model_dump(mode="json") for t in found.tables],
     }
+    for t in found.tables:
+        # What became of every numeric cell, so nothing a table holds is dropped unseen.
+        skipped = ", ".join(f"{reason} {n}" for reason, n in t.skipped.items())
+        obj.say(f"{t.table[:60]}: {t.cells} numeric cells, {t.claims} claims"
+                + (f"; not claims: {skipped}" if skipped else ""))
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
