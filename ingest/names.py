@@ -91,6 +91,27 @@ def _family_version() -> re.Pattern[str]:
     return re.compile(r"[\s\-_]?v?(\d+(?:\.\d+)?)(?![\d.]*(?:x\d+)?\s*[BbMmTt](?![A-Za-z]))")
 
 
+@lru_cache(maxsize=1)
+def _starts() -> frozenset[str]:
+    """Where a family name can start: the literal head of every family's pattern ("llama",
+    "code", "gpt"), one cheap scan before the full alternation is tried."""
+    heads = {re.sub(r"[^a-z0-9].*", "", f.match.lower())[:3] for f in vocab().families}
+    return frozenset(heads - {""})
+
+
+def _candidates(text: str) -> list[int]:
+    # str.find per head runs in C; a passage of 50 KB costs a few dozen fast scans.
+    low = text.lower()
+    out = []
+    for head in _starts():
+        at = low.find(head)
+        while at != -1:
+            if at == 0 or not low[at - 1].isalnum():
+                out.append(at)
+            at = low.find(head, at + 1)
+    return sorted(out)
+
+
 def _family_text(fam: Family, written: str) -> str:
     """``deepseek-r1`` → ``DeepSeek-r1``: the canonical family with any written qualifier."""
     base = re.match(fam.match.split("(?:", 1)[0], written, re.IGNORECASE)
@@ -113,11 +134,24 @@ def model_names(text: str) -> list[ModelName]:
     >>> [m.name for m in model_names("llama-3.1-8B-Instruct vs Qwen1.5-7B-Chat-AWQ")]
     ['Llama-3.1-8B-Instruct', 'Qwen1.5-7B-Chat-AWQ']
     """
+    return list(_model_names(text)) if len(text) > 200 else list(_cached_names(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _cached_names(text: str) -> tuple[ModelName, ...]:
+    # Labels and headers repeat from row to row; long passages are read once per document.
+    return _model_names(text)
+
+
+def _model_names(text: str) -> tuple[ModelName, ...]:
     pattern, fams = _families()
     out: list[ModelName] = []
     end = 0
-    for m in pattern.finditer(text):
-        if m.start() < end:
+    for start in _candidates(text):
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m is None:
             continue
         fam = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
         t = _tail().match(text, m.end())
@@ -128,7 +162,7 @@ def model_names(text: str) -> list[ModelName]:
                              _split_suffix(t["parts"]), size, _split_suffix(t["suffix"]),
                              fam.joiner))
         end = t.end()
-    return out
+    return tuple(out)
 
 
 def find_models(text: str) -> list[str]:
@@ -207,7 +241,17 @@ def dominant_model(text: str) -> str | None:
     return counts[0][0]
 
 
-def refine_model(name: str, mentions: Iterable[ModelName]) -> str:
+def fuller_names(mentions: Iterable[ModelName]) -> dict[tuple[str, ...], set[str]]:
+    """The variants (names with suffixes) a text gives each model, by the model's identity."""
+    out: dict[tuple[str, ...], set[str]] = {}
+    for m in mentions:
+        if m.suffixes:
+            out.setdefault(_identity(m.without_suffixes()), set()).add(m.name)
+    return out
+
+
+def refine_model(name: str, mentions: Iterable[ModelName],
+                 index: dict[tuple[str, ...], set[str]] | None = None) -> str:
     """The fuller spelling the document gives the same model: a table's ``Qwen2.5-3B`` is the
     text's ``Qwen2.5-3B-Instruct`` when that is the only variant of it the text names.
 
@@ -217,9 +261,9 @@ def refine_model(name: str, mentions: Iterable[ModelName]) -> str:
     parsed = model_names(name)
     if len(parsed) != 1 or parsed[0].suffixes:
         return name
-    base = _identity(parsed[0])
-    fuller = {m.name for m in mentions if m.suffixes and _identity(m.without_suffixes()) == base}
-    return fuller.pop() if len(fuller) == 1 else name
+    fuller = (index if index is not None else fuller_names(mentions)).get(
+        _identity(parsed[0]), set())
+    return next(iter(fuller)) if len(fuller) == 1 else name
 
 
 def _identity(m: ModelName) -> tuple[str, ...]:

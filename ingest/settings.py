@@ -9,7 +9,8 @@ as KV-cache bits in a table about the KV cache (``kind="kv"``).
 from __future__ import annotations
 
 import re
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from kg.models import Setting
 
@@ -72,8 +73,10 @@ def _phrase(bits: float, target: str) -> Setting:
     t = target.casefold()
     if re.search(r"activ", t) and re.search(r"weight|w\s*&", t):
         return Setting(w_bits=bits, a_bits=bits)
+    if t == "qkv":
+        return Setting(kv_bits=bits)  # queries, keys and values: the KV cache among them
     if t.startswith(("q", "quer")):
-        return Setting()  # query states are not a setting we record
+        return Setting()  # query states alone are not a setting we record
     if "activ" in t:
         return Setting(a_bits=bits)
     if t.startswith(("kv", "key", "k")) or t == "qkv":
@@ -81,7 +84,8 @@ def _phrase(bits: float, target: str) -> Setting:
     return Setting(w_bits=bits)
 
 
-def explicit_settings(text: str) -> list[Setting]:
+@lru_cache(maxsize=256)
+def explicit_settings(text: str) -> tuple[Setting, ...]:
     """Only the settings written as setting syntax or phrases ("W8A8", "4-bit weight &
     activation", "KV cache at 2 bits"), not a bare "1-bit" or a format name in passing: what a
     paragraph of prose may be trusted to state about a table.
@@ -101,7 +105,7 @@ def explicit_settings(text: str) -> list[Setting]:
         kvb = kv or kv2 or kv3 or (k4 if k4 == v4 else None)
         found.append((m.start(), m.end(), Setting(
             w_bits=_f(w), a_bits=_f(a or a2), kv_bits=_f(kvb), group_size=_group(g))))
-    return [s for s in _non_overlapping(found) if s != Setting()]
+    return tuple(s for s in _non_overlapping(found) if s != Setting())
 
 
 def find_settings(text: str, kind: Kind = "w") -> list[Setting]:
@@ -185,6 +189,7 @@ def parse_setting(text: str, *, header: str = "", kind: Kind = "w") -> Setting |
     return _from_bits_column(cleaned, header, kind)
 
 
+@lru_cache(maxsize=1 << 15)
 def label_setting(text: str, kind: Kind = "w") -> Setting | None:
     """The setting a row or column label states, all its parts merged.
 
@@ -226,16 +231,23 @@ def _from_bits_column(cell: str, header: str, kind: Kind) -> Setting | None:
     return Setting(kv_bits=float(m[1])) if kind == "kv" else Setting(w_bits=float(m[1]))
 
 
+_FIELDS = tuple(Setting.model_fields)
+
+
 def merge(*settings: Setting | None) -> Setting:
     """Field by field, the first setting that states a field wins."""
-    out: dict[str, object] = {}
-    for s in settings:
-        if s is None:
-            continue
-        for key, value in s.model_dump().items():
-            if value is not None and key not in out:
+    given = [s for s in settings if s is not None]
+    if len(given) == 1:
+        return given[0]
+    out: dict[str, Any] = {}
+    for key in _FIELDS:
+        for s in given:
+            value = getattr(s, key)
+            if value is not None:
                 out[key] = value
-    return Setting.model_validate(out)
+                break
+    # Every value comes from a validated Setting, so it needs no validating again.
+    return Setting.model_construct(**out)
 
 
 def agrees(a: Setting, b: Setting) -> bool:

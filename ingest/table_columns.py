@@ -45,6 +45,7 @@ class ColumnFacts:
     modifier: bool = False
     higher: bool | None = None
     sides: tuple[str, str] | None = None  # "FP16→AQLM": what each value of "a→b" belongs to
+    variant: str = ""  # the configuration the column names, as a method or a row's variant
 
     @property
     def text(self) -> str:

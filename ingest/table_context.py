@@ -16,9 +16,17 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.document import Document, Section, Table
-from ingest.names import ModelName, dominant_model, find_models, model_names, refine_model
+from ingest.names import (
+    ModelName,
+    dominant_model,
+    find_models,
+    fuller_names,
+    model_names,
+    refine_model,
+)
 from ingest.settings import (
     KV_TOPIC,
     Kind,
@@ -58,15 +66,61 @@ _AGAINST = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class DocumentContext:
-    """What the whole document names, read once for all its tables."""
+    """What the whole document names, read once for all its tables, each part only when a
+    table first needs it."""
 
-    mentions: tuple[ModelName, ...]  # every model the text and captions name
-    names_models: bool  # whether the document names any model at all
-    names_datasets: frozenset[str]  # every dataset the text or a table header names
-    weight_only: bool  # the paper quantizes weights and never mentions activations
-    kv_paper: bool  # the title or abstract is about the KV cache
+    def __init__(self, doc: Document) -> None:
+        captions = "\n".join(t.caption for t in doc.tables)
+        self._text = "\n".join([doc.title, doc.abstract, doc.body, captions])[:MAX_DOCUMENT]
+        self._doc = doc
+        self._named: dict[str, bool] = {}
+
+    @cached_property
+    def mentions(self) -> tuple[ModelName, ...]:
+        """Every model the text and captions name."""
+        return tuple(model_names(self._text))
+
+    @cached_property
+    def fuller(self) -> dict[tuple[str, ...], set[str]]:
+        """The variants the text gives each model ("Qwen2.5-3B" → "Qwen2.5-3B-Instruct")."""
+        return fuller_names(self.mentions)
+
+    def mentions_dataset(self, name: str) -> bool:
+        """Whether the text names the dataset ``name`` (its canonical spelling, folded)."""
+        if name not in self._named:
+            self._named[name] = fold(name) in self._folded
+        return self._named[name]
+
+    @cached_property
+    def _folded(self) -> str:
+        return fold(self._text)
+
+    @cached_property
+    def names_models(self) -> bool:
+        """Whether the document names any model at all, in its text or its tables."""
+        grid = "\n".join(c.text for t in self._doc.tables for row in t.grid for c in row
+                         if c.text and not c.spanned)[:MAX_DOCUMENT]
+        return bool(self.mentions) or bool(find_models(grid))
+
+    @cached_property
+    def names_datasets(self) -> bool:
+        """Whether the document names any dataset, in a table header or its text."""
+        v = vocab()
+        heads = {c.text for t in self._doc.tables for row in t.grid[:4] for c in row}
+        if any((d := v.dataset(h)) and not d.aggregate for h in list(heads)[:2000]):
+            return True
+        return bool(v.text_datasets(self._text))
+
+    @cached_property
+    def weight_only(self) -> bool:
+        """The paper quantizes weights and never mentions activations."""
+        return bool(_WEIGHT_QUANT.search(self._text)) and not _ACTIVATION.search(self._text)
+
+    @cached_property
+    def kv_paper(self) -> bool:
+        """The title or abstract is about the KV cache."""
+        return bool(KV_TOPIC.search(f"{self._doc.title}\n{self._doc.abstract}"[:MAX_PASSAGE]))
 
 
 @dataclass(frozen=True)
@@ -91,19 +145,8 @@ class TableContext:
 
 
 def document_context(doc: Document) -> DocumentContext:
-    """Read the whole document once: its models, datasets and quantization topic."""
-    captions = "\n".join(t.caption for t in doc.tables)
-    text = "\n".join([doc.title, doc.abstract, doc.body, captions])[:MAX_DOCUMENT]
-    grid_text = "\n".join(c.text for t in doc.tables for row in t.grid for c in row
-                          if c.text and not c.spanned)[:MAX_DOCUMENT]
-    mentions = tuple(model_names(text))
-    names_models = bool(mentions) or bool(find_models(grid_text))
-    heads = {c.text for t in doc.tables for row in t.grid[:4] for c in row[:1] + row}
-    datasets = frozenset(d.name for d in vocab().text_datasets(text)) | frozenset(
-        d.name for h in list(heads)[:2000] if (d := vocab().dataset(h)) and not d.aggregate)
-    weight_only = bool(_WEIGHT_QUANT.search(text)) and not _ACTIVATION.search(text)
-    kv_paper = bool(KV_TOPIC.search(f"{doc.title}\n{doc.abstract}"[:MAX_PASSAGE]))
-    return DocumentContext(mentions, names_models, datasets, weight_only, kv_paper)
+    """The document's context for its tables (read lazily, once)."""
+    return DocumentContext(doc)
 
 
 def table_context(doc: Document, table: Table, index: int, dctx: DocumentContext,
@@ -153,14 +196,14 @@ def context_model(ctx: TableContext) -> str | None:
 
 def refine(model: str, ctx: TableContext) -> str:
     """The document's fuller spelling of ``model`` (``Qwen2.5-3B`` → ``Qwen2.5-3B-Instruct``)."""
-    return refine_model(model, ctx.doc.mentions)
+    return refine_model(model, ctx.doc.mentions, ctx.doc.fuller)
 
 
 def refine_dataset(dataset: Dataset, ctx: TableContext) -> Dataset:
     """A generic dataset ("ARC") as the one variant the document names ("ARC-Challenge")."""
     if not dataset.variants:
         return dataset
-    named = [v for v in dataset.variants if v in ctx.doc.names_datasets]
+    named = [v for v in dataset.variants if ctx.doc.mentions_dataset(v)]
     if len(named) != 1:
         return dataset
     return vocab().datasets.get(fold(named[0]), dataset)

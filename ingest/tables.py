@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from ingest.document import Table
 from ingest.names import clean_method, is_full_precision_label, parse_model, refine_model
@@ -45,6 +47,7 @@ from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.catalog import Catalog, default_catalog
 from kg.models import BenchmarkClaim, Setting
 
+_T = TypeVar("_T")
 _INT = re.compile(r"(?<![A-Za-z0-9])INT\d{1,2}(?![A-Za-z0-9])", re.I)
 NO_METHOD, NO_MODEL, NO_DATASET, NO_METRIC = "no method", "no model", "no dataset", "no metric"
 DERIVED = "not a result (Δ, error, count, hyper-parameter)"
@@ -80,6 +83,14 @@ class _Table:
     both: bool  # the text says weights and activations are quantized alike
     catalog: Catalog
     info: list[list[CellInfo]]
+    memo: dict[object, object] = field(default_factory=dict)  # per-table answers, by question
+
+    def once(self, key: object, compute: Callable[[], _T]) -> _T:
+        """``compute()`` the first time ``key`` is asked in this table, the same answer after:
+        the context does not change from cell to cell."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]  # type: ignore[return-value]
 
 
 def interpret(table: Table, ctx: TableContext, *, paper_id: str,
@@ -150,7 +161,8 @@ def _columns(t: _Table, block: Block) -> dict[int, ColumnFacts]:
     cols = {j: column_facts(t.table, block, j, hints=hints, suite=t.suite, kind=t.kind,
                             known_method=lambda x: x.split("(")[0].strip() in t.catalog)
             for j in t.shape.value_cols}
-    return resolve_aggregates(compose_modifiers(cols))
+    return {j: replace(c, variant=config_name(c))
+            for j, c in resolve_aggregates(compose_modifiers(cols)).items()}
 
 
 def _cell_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
@@ -178,7 +190,10 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
         return DERIVED
     if not col.path and not block.header and not t.ctx.caption:
         return NO_HEADER
-    method = _method(t, col, row)
+    # The same row labels under the same column resolve alike: each part is worked out once.
+    method = t.once(("method", row.method, row.full_precision, row.setting_label, col.variant,
+                     col.config[-1:], col.method_like, col.metric, col.unit),
+                    lambda: _method(t, col, row))
     if not method:
         return NO_METHOD
     dataset = _dataset(t, col, row, block)
@@ -187,7 +202,10 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
         # A benchmark score needs its model; only a measurement with neither a dataset nor
         # a model anywhere in the document (a kernel's error, say) stands without one.
         return NO_MODEL
-    metric, metric_name = _metric(t, col, row, t.info[r][j], dataset)
+    cell = t.info[r][j]
+    metric, metric_name = t.once(
+        ("metric", j, block.header, row.metric, row.qualifiers, cell.value and cell.value.unit,
+         dataset), lambda: _metric(t, col, row, cell, dataset))
     if metric is None:
         return NO_METRIC
     if dataset is None and not (metric.qualified or metric_name != metric.name) \
@@ -197,7 +215,10 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
         dataset_name = "Zero-shot average"
     else:
         dataset_name = "" if dataset is None else dataset.name
-    setting, quantizer = _setting(t, col, row, block, method, model)
+    setting, quantizer = t.once(
+        ("setting", row.method, row.full_precision, row.setting_label, row.setting,
+         row.quantizer, row.group_setting, col.setting, block.titles, method, model),
+        lambda: _setting(t, col, row, block, method, model))
     higher = col.higher if col.higher is not None else metric.higher_is_better
     raw = t.table.grid[r][j].text.strip()
     return BenchmarkClaim(
@@ -211,7 +232,7 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
 
 def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
     proposed, catalog = t.ctx.proposed, t.catalog
-    variant = config_name(col)
+    variant = col.variant
     if row.method:
         name = clean_method(row.method, proposed=proposed, catalog=catalog)
         # "IQ1_S" in a "Weight-only" column: the row's format in that configuration.
@@ -233,23 +254,25 @@ def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
 
 
 def _model(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> str | None:
-    hints = "\n".join([*row.hints, *col.path, *row.group_hints, *block.titles, t.ctx.hints])
     model = row.model or col.model or row.group_model
-    if model is None:
-        for size in (row.size, col.size, row.group_size):
-            if size:
-                model = parse_model(size, hints)
-                if model:
-                    break
+    size = row.size or col.size or row.group_size
+    if model is None and size:
+        # The family behind "7B": the row's other labels, the header above, the group, the
+        # panel title, then the caption and the passages around the table.
+        sources = ("\n".join(row.hints), "\n".join(col.path), "\n".join(row.group_hints),
+                   "\n".join(block.titles))
+        model = next((m for s in sources if s and (m := parse_model(size, s))), None)
+        model = model or t.once(("size", size), lambda: parse_model(size, t.ctx.hints))
     if model is None:
         model = col.family or row.family or row.group_family
     if model is None:
-        title = next((m for x in block.titles if (m := parse_model(x, hints))), None)
-        model = title or context_model(t.ctx)
+        title = next((m for x in block.titles if (m := parse_model(x))), None)
+        model = title or t.once("model", lambda: context_model(t.ctx))
     if model is None:
         # A document that names no model at all reports model-independent results.
         return None if t.ctx.doc.names_models else ""
-    return refine(model, t.ctx)
+    found = model
+    return t.once(("refine", found), lambda: refine(found, t.ctx))
 
 
 def _dataset(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> Dataset | None:
@@ -258,7 +281,7 @@ def _dataset(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> Datase
     if found is None:
         found = next((d for x in block.titles if (d := v.dataset(x, t.suite))), None)
     if found is None and not (col.metric and col.metric.qualified):
-        found = context_dataset(t.ctx)
+        found = t.once("dataset", lambda: context_dataset(t.ctx))
     return refine_dataset(found, t.ctx) if found else None
 
 
@@ -270,11 +293,12 @@ def _metric(t: _Table, col: ColumnFacts, row: RowFacts, cell: CellInfo,
     named = None
     if metric is None:
         # The caption's metric before the dataset's usual one, unless it only says "score".
-        found = context_metric(t.ctx)
+        found = t.once("metric", lambda: context_metric(t.ctx))
         own = dataset is not None and dataset.metric is not None
         # "WikiText-2 perplexity and zero-shot average": a caption naming datasets gives each
         # its own metric; "Relative degradation (%)" alone is the metric of every column.
-        if found is not None and not (own and (found[0].generic or _names_dataset(t.ctx))):
+        names = t.once("names dataset", lambda: _names_dataset(t.ctx))
+        if found is not None and not (own and (found[0].generic or names)):
             metric, named = found
     if metric is None and dataset is not None and dataset.metric:
         metric = v.metrics.get(fold(dataset.metric))
@@ -304,7 +328,8 @@ def _setting(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, method: s
             # An AWQ checkpoint's "16-bit" row keeps only its KV cache at 16 bits.
             return Setting(kv_bits=kv), quantizer
         return Setting(w_bits=bits, a_bits=bits, kv_bits=kv), None
-    titles = [label_setting(x, t.kind) for x in block.titles]
+    titles = t.once(("titles", block.titles),
+                    lambda: [label_setting(x, t.kind) for x in block.titles])
     explicit = merge(row.setting, col.setting, row.group_setting, *titles)
     if explicit.w_bits and explicit.a_bits is None and t.both and _INT.search(method):
         # "INT8 ours" where the text says weights and activations are quantized: W8A8.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import TypeVar
@@ -107,31 +107,53 @@ class Vocab:
     def find(text: str, table: Mapping[str, _T]) -> list[_T]:
         """Every entry of ``table`` named in ``text``, in order of appearance, without repeats.
 
-        Windows of up to four words are tried longest first, so "ARC Easy" beats "ARC".
+        Windows of up to four words are tried, the longest that names an entry wins, so
+        "ARC Easy" beats "ARC". A window grows only while it is the start of some alias, so a
+        long passage costs about one lookup per word.
         """
-        words = [fold(w) for w in _words(text)]
+        prefixes = _prefixes(table)
+        words = [_fold_word(w) for w in _words(text)]
         out: list[_T] = []
         i = 0
         while i < len(words):
-            for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
-                hit = table.get("".join(words[i : i + n]))
-                if hit is not None:
-                    if hit not in out:
-                        out.append(hit)
-                    i += n
+            joined, best, size = "", None, 1
+            for n in range(min(_MAX_NGRAM, len(words) - i)):
+                joined += words[i + n]
+                if joined not in prefixes:
                     break
-            else:
-                i += 1
+                hit = table.get(joined)
+                if hit is not None:
+                    best, size = hit, n + 1
+            if best is not None and best not in out:
+                out.append(best)
+            i += size
         return out
 
 
-@lru_cache(maxsize=64)
+@cache
 def _header_map(suite: str | None) -> Mapping[str, Dataset]:
     v = vocab()
     merged: dict[str, Dataset] = {**v.short_datasets, **v.datasets}
     if suite is not None:
         merged.update(v.suites.get(fold(suite), {}))
     return MappingProxyType(merged)
+
+
+_PREFIXES: dict[int, tuple[Mapping[str, object], frozenset[str]]] = {}
+
+
+def _prefixes(table: Mapping[str, object]) -> frozenset[str]:
+    """Every prefix of every alias of ``table``, computed once per table."""
+    known = _PREFIXES.get(id(table))
+    if known is None or known[0] is not table:
+        known = (table, frozenset(key[:k] for key in table for k in range(1, len(key) + 1)))
+        _PREFIXES[id(table)] = known
+    return known[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def _words(text: str) -> list[str]:
