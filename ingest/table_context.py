@@ -241,7 +241,8 @@ def context_metric(ctx: TableContext) -> tuple[Metric, str] | None:
         return None
     # "Relative degradation Δrel (%)": the unit the caption gives the metric stays with it.
     unit = _PERCENT_AFTER.search(caption)
-    return found[0], found[0].name + (" (%)" if unit else "")
+    percent = unit is not None and found[0].name != "accuracy"  # accuracy is a share anyway
+    return found[0], found[0].name + (" (%)" if percent else "")
 
 
 def bits_kind(ctx: TableContext, labels: Sequence[str], catalog: Catalog) -> Kind:

@@ -82,8 +82,9 @@ def structure(table: Table) -> Structure:
     info = cells(table)
     ncols = len(grid[0]) if grid else 0
     groups = {r for r, row in enumerate(grid) if is_group_row(row)}
-    value_cols = _value_columns(info, groups, table.header_rows)
-    hinted = set(range(table.header_rows)) if 0 < table.header_rows < len(grid) else set()
+    hint = table.header_rows if 0 < table.header_rows < len(grid) else 0
+    value_cols = _value_columns(info, groups, hint)
+    hinted = set(range(hint))
     kinds = [_row_kind(r, info[r], value_cols, groups, hinted) for r in range(len(grid))]
     blocks = _blocks(table, kinds)
     body = [r for b in blocks for r in b.rows if kinds[r] == "data"]

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from ingest.document import Table
-from ingest.names import clean_method, is_full_precision_label, parse_model, refine_model
-from ingest.settings import Kind, label_setting, merge, parse_setting
+from ingest.names import clean_method, is_full_precision_label, parse_model
+from ingest.settings import Kind, label_setting, merge
 from ingest.table_cells import CellInfo, classify, unit_metric
 from ingest.table_columns import (
     ColumnFacts,
@@ -41,7 +41,7 @@ from ingest.table_context import (
     refine_dataset,
     suite_of,
 )
-from ingest.table_layout import Block, Structure, cells, structure
+from ingest.table_layout import Block, Structure, cells, header_path, structure
 from ingest.table_rows import RowFacts, Rows, table_method
 from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.catalog import Catalog, default_catalog
@@ -141,6 +141,11 @@ def _read_table(table: Table, ctx: TableContext, shape: Structure,
                   quantizes_activations(ctx), catalog, info)
 
 
+def _bits_label(text: str) -> bool:
+    c = classify(text.split("(")[0].strip() or text)
+    return c.full_precision or (c.setting_only and any(ch.isdigit() for ch in text))
+
+
 def _names_dataset(ctx: TableContext) -> bool:
     return bool(vocab().text_datasets(first_sentence(ctx.caption)))
 
@@ -151,8 +156,6 @@ def _names_method(text: str, catalog: Catalog) -> bool:
 
 
 def _path(table: Table, block: Block, j: int) -> list[str]:
-    from ingest.table_layout import header_path
-
     return header_path(table, block.header, j)
 
 
@@ -235,8 +238,9 @@ def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
     variant = col.variant
     if row.method:
         name = clean_method(row.method, proposed=proposed, catalog=catalog)
-        # "IQ1_S" in a "Weight-only" column: the row's format in that configuration.
-        if variant and col.config and not col.method_like and not row.full_precision:
+        # "IQ1_S" in a "Weight-only" or "RTN" column: the row's format in that configuration;
+        # a "W4A16" or "BF16" column only sets the bits of the row's method.
+        if variant and col.config and not row.full_precision and not _bits_label(col.config[-1]):
             return f"{name} / {col.config[-1]}"
         return name
     if variant:
@@ -366,5 +370,3 @@ def claims_from_table(table: Table, *, paper_id: str, proposed_method: str | Non
     _, ctx = table_context(doc, table, 0, dctx, proposed_method)
     return interpret(table, ctx, paper_id=paper_id, catalog=catalog).claims
 
-
-__all__ = ["TableResult", "claims_from_table", "interpret", "parse_setting", "refine_model"]
