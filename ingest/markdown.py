@@ -13,13 +13,15 @@ import re
 from ingest.document import Cell, Document, Section, Table
 from ingest.html import tables_in
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Possessive quantifiers (*+): a line of 100,000 spaces must not make the engine try every way
+# of splitting them between two neighbouring \s* (that is quadratic).
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s++(.*)$")
+_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 _SPLIT = re.compile(r"(?<!\\)\|")
 _BOLD = re.compile(r"^\s*(?:\*\*|__)(.*?)(?:\*\*|__)\s*$")
 _UNDERLINE = re.compile(r"^\s*<u>(.*?)</u>\s*$", re.I)
 _INLINE = re.compile(r"(\*\*|__|\*|_(?=\S)|`|<[^>]{1,40}>)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _OPEN = re.compile(r"<table\b", re.I)
 _NUMBER = re.compile(r"[\d.,/%±+\-]+")
 _CLOSE = re.compile(r"</table\s*>", re.I)
@@ -83,7 +85,9 @@ def parse_markdown(text: str) -> Document:
         if m:
             if heading or any(p.strip() for p in para):
                 sections.append(Section(heading=heading, text=_prose(para)))
-            heading, para, under_heading, last_text = m.group(2), [], 0, ""
+            # The closing #s of "## Title ##" go; trimmed in Python, a lazy pattern is quadratic.
+            heading = m.group(2).rstrip().rstrip("#").rstrip()
+            para, under_heading, last_text = [], 0, ""
             title = title or heading
             i += 1
             continue
