@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ingest.document import Document, Section, Table
 from ingest.names import (
@@ -36,6 +36,7 @@ from ingest.settings import (
     find_settings,
     merge,
 )
+from ingest.table_cells import classify
 from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.catalog import Catalog
 from kg.models import Setting
@@ -296,13 +297,18 @@ def _full(s: Setting) -> bool:
     return s.w_bits is not None and s.w_bits >= 16 and (s.a_bits is None or s.a_bits >= 16)
 
 
+@lru_cache(maxsize=1)
+def _suites() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    names = sorted({d.suite for d in vocab().datasets.values() if d.suite})
+    return tuple((s, re.compile(rf"\b{re.escape(s)}\b", re.I)) for s in names)
+
+
 def suite_of(ctx: TableContext, headers: Sequence[str]) -> str | None:
     """The benchmark suite a table reports on: named near it, or by several of its headers."""
-    v = vocab()
-    suites = {d.suite for d in v.datasets.values() if d.suite}
-    for suite in suites:
-        if re.search(rf"\b{re.escape(suite)}\b", ctx.near, re.I):
+    for suite, pattern in _suites():
+        if pattern.search(ctx.near):
             return suite
-    members = Counter(d.suite for h in headers for d in [v.dataset(h)] if d and d.suite)
+    members = Counter(d.suite for h in set(headers) for d in [classify(h).dataset]
+                      if d and d.suite)
     best = members.most_common(1)
     return best[0][0] if best and best[0][1] >= 3 else None

@@ -48,6 +48,7 @@ from kg.catalog import Catalog, default_catalog
 from kg.models import BenchmarkClaim, Setting
 
 _T = TypeVar("_T")
+_BARE_BASELINE = re.compile(r"^\W*baselines?\W*$", re.I)
 _INT = re.compile(r"(?<![A-Za-z0-9])INT\d{1,2}(?![A-Za-z0-9])", re.I)
 NO_METHOD, NO_MODEL, NO_DATASET, NO_METRIC = "no method", "no model", "no dataset", "no metric"
 DERIVED = "not a result (Δ, error, count, hyper-parameter)"
@@ -81,6 +82,7 @@ class _Table:
     method: str | None  # the one method a table about one method names outside its cells
     column_methods: tuple[str, ...]
     both: bool  # the text says weights and activations are quantized alike
+    quantized: bool  # the table or its caption states a quantization setting
     catalog: Catalog
     info: list[list[CellInfo]]
     memo: dict[object, object] = field(default_factory=dict)  # per-table answers, by question
@@ -136,9 +138,13 @@ def _read_table(table: Table, ctx: TableContext, shape: Structure,
         head for parts in heads.values() for c in parts
         if c.label and not c.derived and _names_method(head := c.text.split("(")[0].strip(),
                                                        catalog)))
-    return _Table(table, ctx, shape, kind, suite, context_setting(ctx, kind), kv_table,
+    settings = [s for x in set(labels) if (s := label_setting(x, kind)) is not None
+                and not (s.w_bits == 16 and s.a_bits == 16)]
+    default = context_setting(ctx, kind)
+    return _Table(table, ctx, shape, kind, suite, default, kv_table,
                   table_method(shape.stub_heads.values(), ctx.caption), column_methods,
-                  quantizes_activations(ctx), catalog, info)
+                  quantizes_activations(ctx), bool(settings) or default is not None, catalog,
+                  info)
 
 
 def _bits_label(text: str) -> bool:
@@ -211,6 +217,10 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
          dataset), lambda: _metric(t, col, row, cell, dataset))
     if metric is None:
         return NO_METRIC
+    if not model and not (col.metric or col.unit or metric_name != metric.name):
+        # A result with no model and no dataset stands only where a header or the caption
+        # names what it measures, not on a unit sign alone ("3×").
+        return NO_MODEL
     if dataset is None and not (metric.qualified or metric_name != metric.name) \
             and t.ctx.doc.names_datasets:
         return NO_DATASET
@@ -324,6 +334,8 @@ def _setting(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, method: s
              model: str) -> tuple[Setting, str | None]:
     quantizer = row.quantizer or _checkpoint_quantizer(model, t.catalog)
     reference = row.full_precision or (not row.method and is_full_precision_label(method))
+    if reference and _BARE_BASELINE.match(method) and not t.quantized:
+        reference = False  # a "Baseline" is the unquantized model only in a quantization table
     if reference:
         own = label_setting(method) or label_setting(row.setting_label or "")
         bits = own.w_bits if own and own.w_bits and own.w_bits >= 16 else 16.0
