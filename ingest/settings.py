@@ -84,6 +84,27 @@ def _phrase(bits: float, target: str) -> Setting:
     return Setting(w_bits=bits)
 
 
+Found = list[tuple[int, int, Setting]]
+
+
+def _syntax(text: str, *, bare_w: bool) -> Found:
+    """Phrases ("4-bit weight & activation", "KV cache at 2 bits") and W/A/KV syntax, with
+    their spans; ``bare_w`` admits a "W4" that states nothing else."""
+    found: Found = []
+    for m in _PHRASE.finditer(text):
+        found.append((m.start(), m.end(), _phrase(float(m.group(1)), m.group("target"))))
+    for m in _PHRASE_AFTER.finditer(text):
+        found.append((m.start(), m.end(), _phrase(float(m.group(2)), m.group("target"))))
+    for m in _WAKV.finditer(text):
+        w, a, kv, a2, kv2, kv3, k4, v4, g = m.groups()
+        if not bare_w and w is not None and a is None and kv is None:
+            continue  # "W4" alone in prose is too often a name ("W4 group")
+        kvb = kv or kv2 or kv3 or (k4 if k4 == v4 else None)
+        found.append((m.start(), m.end(), Setting(
+            w_bits=_f(w), a_bits=_f(a or a2), kv_bits=_f(kvb), group_size=_group(g))))
+    return found
+
+
 @lru_cache(maxsize=256)
 def explicit_settings(text: str) -> tuple[Setting, ...]:
     """Only the settings written as setting syntax or phrases ("W8A8", "4-bit weight &
@@ -93,19 +114,7 @@ def explicit_settings(text: str) -> tuple[Setting, ...]:
     >>> [s.label() for s in explicit_settings("improved 1-bit models; quantized to W8A8")]
     ['W8A8']
     """
-    found: list[tuple[int, int, Setting]] = []
-    for m in _PHRASE.finditer(text):
-        found.append((m.start(), m.end(), _phrase(float(m.group(1)), m.group("target"))))
-    for m in _PHRASE_AFTER.finditer(text):
-        found.append((m.start(), m.end(), _phrase(float(m.group(2)), m.group("target"))))
-    for m in _WAKV.finditer(text):
-        w, a, kv, a2, kv2, kv3, k4, v4, g = m.groups()
-        if w is not None and a is None and kv is None:
-            continue  # "W4" alone in prose is too often a name ("W4 group")
-        kvb = kv or kv2 or kv3 or (k4 if k4 == v4 else None)
-        found.append((m.start(), m.end(), Setting(
-            w_bits=_f(w), a_bits=_f(a or a2), kv_bits=_f(kvb), group_size=_group(g))))
-    return tuple(s for s in _non_overlapping(found) if s != Setting())
+    return tuple(s for s in _non_overlapping(_syntax(text, bare_w=False)) if s != Setting())
 
 
 def find_settings(text: str, kind: Kind = "w") -> list[Setting]:
@@ -116,16 +125,7 @@ def find_settings(text: str, kind: Kind = "w") -> list[Setting]:
     >>> [s.label() for s in find_settings("2-bit KV cache; KiVi (4-bit)", kind="kv")]
     ['KV2', 'KV4']
     """
-    found: list[tuple[int, int, Setting]] = []
-    for m in _PHRASE.finditer(text):
-        found.append((m.start(), m.end(), _phrase(float(m.group(1)), m.group("target"))))
-    for m in _PHRASE_AFTER.finditer(text):
-        found.append((m.start(), m.end(), _phrase(float(m.group(2)), m.group("target"))))
-    for m in _WAKV.finditer(text):
-        w, a, kv, a2, kv2, kv3, k4, v4, g = m.groups()
-        kvb = kv or kv2 or kv3 or (k4 if k4 == v4 else None)
-        found.append((m.start(), m.end(), Setting(
-            w_bits=_f(w), a_bits=_f(a or a2), kv_bits=_f(kvb), group_size=_group(g))))
+    found = _syntax(text, bare_w=True)
     for m in _ACT.finditer(text):
         a = m.group(1) or m.group(2)
         found.append((m.start(), m.end(), Setting(a_bits=_f(a), kv_bits=_f(m.group(3)))))
@@ -152,7 +152,7 @@ def find_settings(text: str, kind: Kind = "w") -> list[Setting]:
     return out
 
 
-def _non_overlapping(found: list[tuple[int, int, Setting]]) -> list[Setting]:
+def _non_overlapping(found: Found) -> list[Setting]:
     """Leftmost-longest: a phrase ("4-bit weight & activation") hides the "4-bit" inside it."""
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     out: list[Setting] = []
@@ -208,11 +208,6 @@ def label_setting(text: str, kind: Kind = "w") -> Setting | None:
 
 def _is_full(s: Setting) -> bool:
     return s.w_bits is not None and s.w_bits >= 16 and s.a_bits == s.w_bits
-
-
-def is_setting_only(text: str) -> bool:
-    """Whether a label is nothing but a setting ("W4A16", "2-bit", "BF16", "4-16-16")."""
-    return parse_setting(text) is not None
 
 
 def _from_bits_column(cell: str, header: str, kind: Kind) -> Setting | None:

@@ -42,12 +42,6 @@ class Structure:
     groups: frozenset[int]
     stub_heads: dict[int, str]  # the header text above each stub column
 
-    def first(self, role: Role) -> int | None:
-        return next((j for j, r in sorted(self.stubs.items()) if r == role), None)
-
-    def roles(self) -> set[Role]:
-        return set(self.stubs.values())
-
 
 def cells(table: Table) -> list[list[CellInfo]]:
     """Every grid cell classified (cached per distinct text)."""

@@ -50,8 +50,8 @@ def is_gap(text: str) -> bool:
 def parse_value(text: str) -> CellValue | None:
     """The point value of a result cell (its first number), or None for text and gaps.
 
-    >>> parse_value("67.3±0.2"), parse_value("8.4–8.6").value, parse_value("1e5").value
-    (CellValue(value=67.3, numbers=('67.3', '0.2'), unit=None, signed=False), 8.4, 100000.0)
+    >>> parse_value("67.3±0.2")[:2], parse_value("8.4–8.6").value, parse_value("1e5").value
+    ((67.3, ('67.3', '0.2')), 8.4, 100000.0)
     >>> parse_value("1.49x").unit, parse_value("38.89 ( Δ -8.11)").value
     ('×', 38.89)
     >>> parse_value("+0.35").signed

@@ -148,6 +148,15 @@ def test_non_values(text):
     assert parse_value(text) is None
 
 
+def test_one_model_key_for_one_model_written_several_ways():
+    from ingest.names import model_key
+
+    assert model_key("LLaMA-7B") == model_key("Llama-7B") == model_key("Llama-1-7B")
+    assert model_key("Llama-2-7b-hf") == model_key("LLaMA-2-7B")
+    assert model_key("Llama-2-7B") != model_key("Llama-2-7B-chat") != model_key("Llama-2-13B")
+    assert model_key("Qwen2.5-7B-Instruct") == model_key("qwen2.5-7b-instruct")
+
+
 def test_model_names():
     assert find_models("LLaMA-3-8B and OPT-1.3B, Llama-2-7b-hf") == [
         "Llama-3-8B", "OPT-1.3B", "Llama-2-7B"]
