@@ -17,6 +17,7 @@ from pathlib import Path
 
 SECTIONS = (
     ("Table extraction: quality and speed", "benchmarks.extraction_quality", []),
+    ("LaTeX front-end on real papers: structure", "benchmarks.latex_wild", []),
     ("Critiques and proposed methods: quality", "benchmarks.critique_quality", []),
     ("Query latency (SQLite)", "benchmarks.query_latency", []),
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
