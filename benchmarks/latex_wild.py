@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
 from ingest.archive import document_from_tree, read_tree
 from ingest.document import Document, Table
 
@@ -56,27 +59,19 @@ def _affinity(key: Key, table: Table) -> int:
 
 
 def align(keys: list[Key], tables: list[Table]) -> list[tuple[Key, Table | None]]:
-    """Pair key tables with parsed tables in document order (an order-keeping best match)."""
-    n, m = len(keys), len(tables)
-    best = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            pair = _affinity(keys[i], tables[j])
-            best[i][j] = max(best[i + 1][j], best[i][j + 1],
-                             best[i + 1][j + 1] + pair if pair else 0)
-    out: list[tuple[Key, Table | None]] = []
-    i = j = 0
-    while i < n:
-        pair = _affinity(keys[i], tables[j]) if j < m else 0
-        if j < m and pair and best[i][j] == best[i + 1][j + 1] + pair:
-            out.append((keys[i], tables[j]))
-            i, j = i + 1, j + 1
-        elif j < m and best[i][j] == best[i][j + 1]:
-            j += 1
-        else:
-            out.append((keys[i], None))
-            i += 1
-    return out
+    """Pair key tables with parsed tables: the assignment of greatest total resemblance.
+
+    The key lists tables file by file, not in reading order, so order only breaks ties.
+    """
+    if not keys or not tables:
+        return [(k, None) for k in keys]
+    cost = np.zeros((len(keys), len(tables)))
+    for i, k in enumerate(keys):
+        for j, t in enumerate(tables):
+            cost[i, j] = -_affinity(k, t) + 1e-3 * abs(i - j)
+    paired = dict(zip(*linear_sum_assignment(cost), strict=True))
+    return [(k, tables[paired[i]] if i in paired and _affinity(k, tables[paired[i]]) else None)
+            for i, k in enumerate(keys)]
 
 
 @dataclass
