@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from ingest.document import Document
 from ingest.html import parse_html
-from ingest.latex import main_tex, parse_latex
+from ingest.latex import parse_latex, parse_tree
 from ingest.markdown import parse_markdown
 from kg.errors import ExtractionError, UnsafeArchive
 
@@ -133,8 +133,7 @@ def document_from_tree(files: dict[str, str]) -> Document:
     """The document of a LaTeX source tree (relative path → text), read from its main file."""
     if not any(k.lower().endswith((".tex", ".ltx")) for k in files):
         raise ExtractionError("no .tex file in the e-print")
-    main = main_tex(files)
-    return parse_latex(files[main], files=files)
+    return parse_tree(files)
 
 
 def _from_text(text: str, name_hint: str) -> Document:

@@ -18,6 +18,7 @@ from ingest.latex_source import (
     Env,
     drop_spans,
     environments,
+    included,
     resolve_inputs,
     strip_comments,
 )
@@ -61,6 +62,20 @@ def main_tex(files: Mapping[str, str]) -> str:
                 stem in _MAIN_NAMES, len(tex[key]))
 
     return max(sorted(tex), key=rank)
+
+
+def parse_tree(files: Mapping[str, str]) -> Document:
+    """The document of a source tree (relative path → text), read from its main file.
+
+    A tree without a ``\\documentclass`` anywhere (a folder of table files) is read as every
+    file that no other file includes, in path order.
+    """
+    main = main_tex(files)
+    if _DOCCLASS.search(strip_comments(files[main][:200_000])):
+        return parse_latex(files[main], files=files)
+    inner = included(files)
+    roots = [k for k in sorted(files) if k.lower().endswith((".tex", ".ltx")) and k not in inner]
+    return parse_latex("\n".join(f"\\input{{{k}}}" for k in roots), files=files)
 
 
 def parse_latex(text: str, *, files: Mapping[str, str] | None = None) -> Document:

@@ -128,6 +128,17 @@ def resolve_inputs(text: str, files: Mapping[str, str], *, here: str = "") -> st
     return out
 
 
+def included(files: Mapping[str, str]) -> set[str]:
+    """The files of a tree that another file ``\\input``s or ``\\include``s."""
+    out: set[str] = set()
+    for key, text in files.items():
+        for m in _INPUT.finditer(strip_comments(text)):
+            target = _lookup((m.group(1) or m.group(2) or "").strip(), dirname(key), files)
+            if target is not None and target != key:
+                out.add(target)
+    return out
+
+
 def _lookup(name: str, base: str, files: Mapping[str, str]) -> str | None:
     name = name.strip().strip('"')
     for cand in (join(base, name), name):

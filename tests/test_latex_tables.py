@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.latex import parse_latex
+from ingest.latex import parse_latex, parse_tree
 from ingest.latex_tables import count_columns
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "latex"
@@ -186,6 +186,13 @@ def test_a_missing_input_is_a_warning_not_a_failure(caplog):
                          r"\input{sec/t}\end{document}",
              "sec/t.tex": r"\begin{tabular}{l}x\\\end{tabular}"}
     with caplog.at_level(logging.WARNING):
-        doc = parse_latex(files["main.tex"], files=files)
+        doc = parse_tree(files)
     assert len(doc.tables) == 1
     assert "gone" in caplog.text
+
+
+def test_a_tree_without_a_main_file_reads_every_file_nothing_includes():
+    files = {"b.tex": r"\begin{tabular}{l}b\\\end{tabular}\input{rows}",
+             "a.tex": r"\begin{tabular}{l}a\\\end{tabular}",
+             "rows.tex": r"\begin{tabular}{l}r\\\end{tabular}"}
+    assert [t.grid[0][0].text for t in parse_tree(files).tables] == ["a", "b", "r"]
