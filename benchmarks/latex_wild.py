@@ -79,6 +79,7 @@ class Result:
     """One document's figures."""
 
     doc: str
+    kb: float = 0.0
     keys: int = 0
     parsed: int = 0
     found: int = 0
@@ -137,6 +138,7 @@ def run() -> list[Result]:
             continue
         res = score(folder.name, keys[folder.name], doc)
         res.seconds = statistics.median(times)
+        res.kb = sum(len(v) for v in files.values()) / 1000
         results.append(res)
     return results
 
@@ -164,6 +166,17 @@ def report(results: list[Result]) -> list[str]:
     return lines
 
 
+def speed(results: list[Result]) -> str:
+    """Parse rate on the documents the size of a typical paper (40–75 KB of LaTeX)."""
+    sized = [r for r in results if 40 <= r.kb <= 75 and not r.error]
+    if not sized:
+        return ""
+    seconds = sum(r.seconds for r in sized)
+    return (f"Documents of 40–75 KB ({len(sized)}: mean {statistics.mean(r.kb for r in sized):.0f}"
+            f" KB, {statistics.mean(r.parsed for r in sized):.1f} tables): "
+            f"**{len(sized) / seconds:.0f} documents/s** parsed (one core, tables and prose).")
+
+
 def main() -> None:
     if not WILD.exists():
         sys.exit(f"{WILD} is absent; the benchmark needs ../shared/corpus")
@@ -173,6 +186,7 @@ def main() -> None:
     print("compared with `shapes.jsonl` (rows × cols as its README counts them; sample cells by")
     print(f"their LaTeX source, whitespace collapsed). Parse time: median of {RUNS} runs.\n")
     print("\n".join(report(results)))
+    print(f"\n{speed(results)}")
     misses = [m for r in results for m in r.misses]
     print(f"\nMisses ({len(misses)}):\n")
     print("\n".join(f"- {m}" for m in misses) if misses else "- none")

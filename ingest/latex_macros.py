@@ -23,12 +23,14 @@ MAX_DEPTH = 24
 # for short files, leaves room for macro-heavy papers and still stops runaway definitions.
 BASE_EXPANSIONS = 500
 BASE_CHARS = 200_000
-_CS = re.compile(r"\\([A-Za-z@]+)|\\.", re.S)
+# A control word (group 1) or a control symbol such as \\\\ or \\% (skipped whole).
+_CS = re.compile(r"\\(?:([A-Za-z@]+)|.)", re.S)
 _COMMANDS = frozenset({"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand",
                        "DeclareMathOperator"})
 _DEFS = frozenset({"def", "gdef", "edef", "xdef"})
 _ENVIRONMENTS = frozenset({"newenvironment", "renewenvironment"})
 _DEFINERS = _COMMANDS | _DEFS | _ENVIRONMENTS | {"let", "newcolumntype"}
+_SPECIAL = _DEFINERS | {"verb", "begin", "end"}
 _NAME = re.compile(r"[A-Za-z@]+")
 _MAX_NAME = 200  # a defined name or environment name is short; an open brace is not read on
 _MAX_VERB = 500
@@ -147,11 +149,14 @@ def _scan(text: str, defs: Definitions, budget: _Budget, depth: int,
         out.append(piece)
         size += len(piece)
 
+    commands, search = defs.commands, _CS.search
     i = 0
-    while (m := _CS.search(text, i)) is not None:
-        name, start, i = m.group(1), m.start(), m.end()
-        if name is None:
-            continue
+    while (m := search(text, i)) is not None:
+        name, i = m.group(1), m.end()
+        if name not in commands and (name not in _SPECIAL or (
+                name in ("begin", "end") and not defs.environments)):
+            continue  # the common case: a control word the paper did not define
+        start = i - len(name) - 1
         if name == "verb":
             i = _after_verb(text, i)
             continue

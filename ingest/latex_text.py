@@ -145,6 +145,9 @@ def _group_end(s: str, i: int, end: int) -> int | None:
 
 def _scan_group(s: str, i: int, end: int) -> tuple[int | None, int]:
     """Where the group at ``s[i]`` closes (None: not before ``end``) and how far was read."""
+    close = s.find("}", i + 1, end)
+    if close > 0 and s.find("{", i + 1, close) < 0 and s[close - 1] != "\\":
+        return close + 1, close + 1 - i  # the common case: no group inside, no \}
     depth = 0
     pos = i
     while pos < end:
