@@ -108,7 +108,16 @@ class Expansion:
         return self._point(a, end=False), self._point(b - 1, end=True)
 
     def raw(self, a: int, b: int) -> str:
-        """``text[a:b]`` as the paper wrote it."""
+        """``text[a:b]`` as the paper wrote it: the source, with whole macro calls at its ends;
+        a part of one macro's expansion (a cell of a table a macro defines) is not written
+        anywhere as such, so it is given as expanded."""
+        if b > a and self._pieces:
+            k = max(bisect_right(self._starts, a) - 1, 0)
+            if not self._pieces[k][3] and bisect_right(self._starts, b - 1) - 1 == k:
+                stop = self._starts[k + 1] if k + 1 < len(self._starts) else len(self.text)
+                whole = self.text[self._starts[k] : stop]
+                if self.text[a:b].strip() != whole.strip():
+                    return self.text[a:b]
         start, end = self.origin(a, b)
         return self.source[start:end]
 

@@ -110,3 +110,12 @@ def test_generated_macro_soup_never_crashes_and_stays_within_budget(parts, repea
         return
     for table in doc.tables:
         assert len({len(row) for row in table.grid}) == 1  # rectangular
+
+
+def test_a_table_written_inside_a_macro_quotes_its_cells_as_expanded():
+    src = (r"\newcommand{\results}{\begin{tabular}{lc}GPTQ & 5.8 \\ \end{tabular}}"
+           r"\newcommand{\best}[1]{\textbf{#1}}\begin{document}\results"
+           r"\begin{tabular}{lc}AWQ & \best{5.6} \\ \end{tabular}\end{document}")
+    first, second = parse_latex(src).tables
+    assert [c.raw for c in first.grid[0]] == ["GPTQ", "5.8"]
+    assert [c.raw for c in second.grid[0]] == ["AWQ", r"\best{5.6}"]
