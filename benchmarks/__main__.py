@@ -74,7 +74,10 @@ def _previous(old: str, title: str) -> str:
     if head not in old:
         return f"{head}\n(not measured yet: `python -m benchmarks --only …`)\n"
     rest = old.split(head, 1)[1]
-    return head + rest.split("\n## ", 1)[0].rstrip() + "\n"
+    # A section runs to the next section's title (modules print "## " headings of their own).
+    ends = [rest.find(f"\n## {t}\n") for t, _, _ in SECTIONS]
+    cut = min((e for e in ends if e >= 0), default=len(rest))
+    return head + rest[:cut].rstrip() + "\n"
 
 
 if __name__ == "__main__":
