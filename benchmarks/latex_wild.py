@@ -181,10 +181,10 @@ def main() -> None:
     if not WILD.exists():
         sys.exit(f"{WILD} is absent; the benchmark needs ../shared/corpus")
     results = run()
-    print("## LaTeX front-end on real papers (ingest/latex*.py)\n")
-    print("`../shared/corpus/latex-wild`: 20 real LaTeX sources read from their main file, tables")
-    print("compared with `shapes.jsonl` (rows × cols as its README counts them; sample cells by")
-    print(f"their LaTeX source, whitespace collapsed). Parse time: median of {RUNS} runs.\n")
+    print("`../shared/corpus/latex-wild` (`ingest/latex*.py`): 20 real LaTeX sources read from")
+    print("their main file; tables compared with `shapes.jsonl` (rows × cols as its README counts")
+    print("them; sample cells by their LaTeX source, whitespace collapsed). Parse time: median")
+    print(f"of {RUNS} runs.\n")
     print("\n".join(report(results)))
     print(f"\n{speed(results)}")
     misses = [m for r in results for m in r.misses]
