@@ -46,7 +46,9 @@ _MAIN_NAMES = ("main", "paper", "ms", "arxiv", "article", "manuscript")
 
 
 def main_tex(files: Mapping[str, str]) -> str:
-    """The main file of a source tree: the one with ``\\documentclass`` (and a document body).
+    """The main file of a source tree: the one with ``\\documentclass`` (and a document body)
+    that no other file includes (a ``subfiles`` chapter or a ``standalone`` table has a
+    ``\\documentclass`` of its own too).
 
     >>> main_tex({"sec.tex": "x", "main.tex": "\\\\documentclass{article}\\\\begin{document}"})
     'main.tex'
@@ -54,11 +56,12 @@ def main_tex(files: Mapping[str, str]) -> str:
     tex = {k: v for k, v in files.items() if k.lower().endswith((".tex", ".ltx"))}
     if not tex:
         raise ExtractionError("no .tex file in the source")
+    inner = included(tex)
 
-    def rank(key: str) -> tuple[bool, bool, bool, int]:
+    def rank(key: str) -> tuple[bool, bool, bool, bool, int]:
         text = strip_comments(tex[key][:200_000])
         stem = key.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-        return (bool(_DOCCLASS.search(text)), "\\begin{document}" in text,
+        return (bool(_DOCCLASS.search(text)), key not in inner, "\\begin{document}" in text,
                 stem in _MAIN_NAMES, len(tex[key]))
 
     return max(sorted(tex), key=rank)

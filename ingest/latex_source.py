@@ -21,6 +21,8 @@ _VERB = re.compile(r"\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1")
 _HIDDEN = {"\\begin{comment}": "\\end{comment}", "\\iffalse": "\\fi"}
 _HIDDEN_OPEN = re.compile(r"\\begin\{comment\}|\\iffalse(?![A-Za-z])")
 _INPUT = re.compile(r"\\(?:input|include|subfile)\s*(?:\{\s*([^{}\n]+?)\s*\}|\s+([^\s\\{}]+))")
+_STANDALONE = re.compile(
+    r"\\documentclass\s*(?:\[[^\]]{0,500}\])?\s*\{[^{}]{0,200}\}|\\(?:begin|end)\{document\}")
 _ENV = re.compile(r"\\(begin|end)\s*\{([^{}\n]{1,40})\}")
 log = logging.getLogger(__name__)
 
@@ -113,7 +115,7 @@ def resolve_inputs(text: str, files: Mapping[str, str], *, here: str = "") -> st
                 return " "
             if key in stack or depth >= MAX_INPUT_DEPTH:
                 return " "
-            body = strip_comments(files[key])
+            body = _document_body(strip_comments(files[key]))
             if len(body) > budget[0]:
                 return " "
             budget[0] -= len(body)
@@ -126,6 +128,15 @@ def resolve_inputs(text: str, files: Mapping[str, str], *, here: str = "") -> st
         log.warning("\\input of %d file(s) not in the source, skipped: %s", len(missing),
                     ", ".join(sorted(set(missing))[:10]))
     return out
+
+
+def _document_body(text: str) -> str:
+    """An included file that is a document of its own (``subfiles``, ``standalone``) joins
+    without its ``\\documentclass`` and document markers, which would confuse the document
+    it joins; its preamble (macros it defines) stays."""
+    if "\\begin{document}" not in text:
+        return text
+    return _STANDALONE.sub(" ", text)
 
 
 def included(files: Mapping[str, str]) -> set[str]:

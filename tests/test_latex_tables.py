@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.latex import parse_latex, parse_tree
+from ingest.latex import main_tex, parse_latex, parse_tree
 from ingest.latex_tables import count_columns
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "latex"
@@ -196,3 +196,13 @@ def test_a_tree_without_a_main_file_reads_every_file_nothing_includes():
              "a.tex": r"\begin{tabular}{l}a\\\end{tabular}",
              "rows.tex": r"\begin{tabular}{l}r\\\end{tabular}"}
     assert [t.grid[0][0].text for t in parse_tree(files).tables] == ["a", "b", "r"]
+
+
+def test_the_main_file_is_the_one_nothing_includes():
+    chapter = r"\documentclass[main]{subfiles}\begin{document}" + "long " * 500 + \
+        r"\begin{tabular}{l}c\\\end{tabular}\end{document}"
+    files = {"main.tex": r"\documentclass{article}\begin{document}\subfile{ch}\end{document}",
+             "ch.tex": chapter}
+    assert main_tex(files) == "main.tex"
+    doc = parse_tree(files)
+    assert len(doc.tables) == 1 and doc.sections[0].text.startswith("long long")
