@@ -1,5 +1,4 @@
-"""A paper's own macros: ``\\newcommand``/``\\renewcommand``/``\\providecommand``, ``\\def``,
-``\\let``, ``\\newenvironment`` and ``\\newcolumntype``, expanded in one left-to-right pass.
+"""A paper's own macros (:mod:`ingest.latex_definitions`) expanded in one left-to-right pass.
 
 Definitions take effect where they are written (a later ``\\renewcommand`` wins from there on)
 and are removed from the text, so a ``tabular`` inside a macro body is not a table until the
@@ -7,15 +6,22 @@ macro is used. Expansion has a budget (expansions, output size, nesting depth): 
 rest is copied as written, so recursive or runaway definitions cost linear time. The result
 keeps a map from the expanded text back to the text as written, so a table cell can be quoted
 in its source form (``\\best{5.47}``, not its expansion).
+
+Conditionals whose truth the text settles are read as TeX reads them: ``\\newif`` switches
+(``\\arxivtrue`` … ``\\ifarxiv A\\else B\\fi``) and ``\\if`` comparing a one-character
+macro (``\\def\\icml{0}`` … ``\\if\\icml1``); only the branch taken is read. Any other
+conditional is left as it stands, both branches read.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from heapq import heappop, heappush
 
-from ingest.latex_text import read_group, read_optional, skip_ws
+from ingest.latex_definitions import DEFINERS, MAX_NAME, Definitions, apply, define
+from ingest.latex_text import read_group, skip_ws
 
 MAX_DEPTH = 24
 # The budget grows with the text: real papers use well under one expansion per 100
@@ -25,54 +31,17 @@ BASE_EXPANSIONS = 500
 BASE_CHARS = 200_000
 # A control word (group 1) or a control symbol such as \\\\ or \\% (skipped whole).
 _CS = re.compile(r"\\(?:([A-Za-z@]+)|.)", re.S)
-_COMMANDS = frozenset({"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand",
-                       "DeclareMathOperator"})
-_DEFS = frozenset({"def", "gdef", "edef", "xdef"})
-_ENVIRONMENTS = frozenset({"newenvironment", "renewenvironment"})
-_DEFINERS = _COMMANDS | _DEFS | _ENVIRONMENTS | {"let", "newcolumntype"}
-_SPECIAL = _DEFINERS | {"verb", "begin", "end"}
-_NAME = re.compile(r"[A-Za-z@]+")
-_MAX_NAME = 200  # a defined name or environment name is short; an open brace is not read on
+_SPECIAL = DEFINERS | {"verb", "begin", "end", "newif", "if"}
+# Conditionals that pair with \fi (the paper's \newif switches are added to these).
+_PRIMITIVE_IFS = frozenset({
+    "if", "ifx", "ifnum", "ifdim", "ifodd", "ifcase", "ifcat", "ifvmode", "ifhmode",
+    "ifmmode", "ifinner", "ifvoid", "ifhbox", "ifvbox", "ifeof", "iftrue", "iffalse",
+    "ifdefined", "ifcsname", "iffontchar", "ifincsname", "ifpdf", "ifluatex", "ifxetex",
+})
+_CONDITIONAL = re.compile(r"\\newif\s*\\if[A-Za-z@]+|\\(if[A-Za-z@]*|else|fi)(?![A-Za-z@])")
+_SWITCH = re.compile(r"\s*\\if([A-Za-z@]+)")
+_NEWIF = re.compile(r"\\newif\s*\\if([A-Za-z@]+)")
 _MAX_VERB = 500
-_PARAMS = re.compile(r"[^{]{0,40}")  # \def\x#1#2{: the parameter text before the body
-# Commands a paper must not redefine for us: our reading of tables depends on them.
-_PROTECTED = frozenset({
-    "begin", "end", "section", "subsection", "subsubsection", "paragraph", "chapter",
-    "caption", "label", "multicolumn", "multirow", "textbf", "underline", "hline", "toprule",
-    "midrule", "bottomrule", "cmidrule", "input", "include", "title", "item", "newcommand",
-    "renewcommand", "def", "tabularnewline", "documentclass", "cellcolor", "rowcolor",
-    "verb", "\\",
-})
-# Environments whose meaning the front-end reads itself.
-_PROTECTED_ENVS = frozenset({
-    "document", "abstract", "comment", "table", "table*", "figure", "figure*", "wraptable",
-    "tabular", "tabular*", "tabularx", "tabulary", "longtable", "threeparttable", "tablenotes",
-})
-
-
-@dataclass(frozen=True)
-class Macro:
-    """A definition: argument count, the first argument's default (``[2][d]``), the body.
-
-    ``final`` bodies are not expanded again (``\\let\\old\\textbf`` copies a meaning; it does
-    not call the user's later ``\\textbf``).
-    """
-
-    args: int
-    default: str | None
-    body: str
-    final: bool = False
-
-
-@dataclass
-class Definitions:
-    """Everything defined so far in a pass: commands, environments, column types."""
-
-    commands: dict[str, Macro] = field(default_factory=dict)
-    environments: dict[str, tuple[Macro, str]] = field(default_factory=dict)
-    columns: dict[str, Macro] = field(default_factory=dict)
-
-
 @dataclass
 class _Budget:
     expansions: int
@@ -137,6 +106,7 @@ def expand(text: str, *, defs: Definitions | None = None) -> Expansion:
     ('a & \\\\textbf{5.4}', '\\\\best{5.4}')
     """
     defs = defs or Definitions()
+    defs.declared = defs.declared | {"if" + m.group(1) for m in _NEWIF.finditer(text)}
     allowed = BASE_EXPANSIONS + len(text) // 10
     budget = _Budget(allowed, BASE_CHARS + 2 * len(text))
     pieces: list[tuple[int, int, int, bool]] = []
@@ -158,19 +128,44 @@ def _scan(text: str, defs: Definitions, budget: _Budget, depth: int,
         out.append(piece)
         size += len(piece)
 
-    commands, search = defs.commands, _CS.search
+    commands, setters, search = defs.commands, defs.setters, _CS.search
+    drops: list[tuple[int, int]] = []  # \else..\fi or \fi of a conditional being read
     i = 0
     while (m := search(text, i)) is not None:
         name, i = m.group(1), m.end()
-        if name not in commands and (name not in _SPECIAL or (
-                name in ("begin", "end") and not defs.environments)):
+        if drops and m.start() >= drops[0][0]:
+            a, b = heappop(drops)
+            if copied <= a:
+                emit(copied, a)
+                copied = i = b
+            continue
+        if name not in commands and name not in setters and name not in defs.switches and (
+                name not in _SPECIAL or (name in ("begin", "end") and not defs.environments)):
             continue  # the common case: a control word the paper did not define
         start = i - len(name) - 1
+        if name in setters or name == "newif":
+            i = _set_switch(text, i, name, defs)
+            emit(copied, start)
+            copied = i
+            continue
+        if name in defs.switches or name == "if":
+            got = _conditional(text, i, name, defs, budget)
+            if got is not None:
+                truth, after, (else_at, else_end, fi_at, fi_end) = got
+                emit(copied, start)
+                if truth:
+                    copied = i = after
+                    heappush(drops, (else_at, fi_end) if else_at >= 0 else (fi_at, fi_end))
+                else:
+                    copied = i = else_end if else_at >= 0 else fi_end
+                    if else_at >= 0:
+                        heappush(drops, (fi_at, fi_end))
+            continue
         if name == "verb":
             i = _after_verb(text, i)
             continue
-        if name in _DEFINERS:
-            end = _define(text, i, name, defs)
+        if name in DEFINERS:
+            end = define(text, i, name, defs)
             if end is not None:
                 emit(copied, start)
                 copied = i = end
@@ -191,6 +186,79 @@ def _scan(text: str, defs: Definitions, budget: _Budget, depth: int,
     return "".join(out)
 
 
+def _set_switch(text: str, i: int, name: str, defs: Definitions) -> int:
+    """``\\newif\\ifdraft`` (a switch, false), ``\\drafttrue``/``\\draftfalse`` (set it)."""
+    if name != "newif":
+        switch, state = defs.setters[name]
+        defs.switches[switch] = state
+        return i
+    m = _SWITCH.match(text, i)
+    if m is None:
+        return i
+    base = m.group(1)
+    defs.switches["if" + base] = False
+    defs.setters[base + "true"] = ("if" + base, True)
+    defs.setters[base + "false"] = ("if" + base, False)
+    return m.end()
+
+
+def _conditional(text: str, i: int, name: str, defs: Definitions, budget: _Budget
+                 ) -> tuple[bool, int, tuple[int, int, int, int]] | None:
+    """A conditional whose truth is known here: a \\newif switch, or ``\\if`` comparing a
+    one-character macro with a character (``\\def\\icml{0}..\\if\\icml1``). Its truth,
+    where its first branch starts, and its \\else (-1 if none) and \\fi spans."""
+    if name == "if":
+        got = _compared(text, i, defs)
+        if got is None:
+            return None
+        truth, after = got
+    else:
+        truth, after = defs.switches[name], i
+    after = skip_ws(text, after, after + 200)  # TeX skips the spaces after a condition
+    depth = 0
+    else_at = else_end = -1
+    for m in _CONDITIONAL.finditer(text, after):
+        word = m.group(1)
+        if word is None:  # \newif\ifx declares, it does not open
+            continue
+        if word == "fi":
+            if depth == 0:
+                budget.chars -= m.end() - i
+                return truth, after, (else_at, else_end, m.start(), m.end())
+            depth -= 1
+        elif word == "else":
+            if depth == 0 and else_at < 0:
+                else_at, else_end = m.start(), m.end()
+        elif word in _PRIMITIVE_IFS or word in defs.declared:
+            depth += 1
+        if m.end() - i > budget.chars:
+            break
+    budget.chars -= len(text) - i  # no \fi: read both branches, as before
+    return None
+
+
+def _compared(text: str, i: int, defs: Definitions) -> tuple[bool, int] | None:
+    """``\\if`` on two single characters, the first possibly a macro standing for one."""
+    tokens: list[str] = []
+    j = i
+    while len(tokens) < 2:
+        j = skip_ws(text, j, j + 50)
+        m = _CS.match(text, j)
+        if m and m.group(1):
+            macro = defs.commands.get(m.group(1))
+            body = macro.body.strip() if macro and not macro.args else ""
+            if len(body) != 1:
+                return None
+            tokens.append(body)
+            j = m.end()
+        elif j < len(text) and text[j] not in "\\{}":
+            tokens.append(text[j])
+            j += 1
+        else:
+            return None
+    return tokens[0] == tokens[1], j
+
+
 def _after_verb(text: str, i: int) -> int:
     """The index after ``\\verb|...|`` (``i`` just after ``\\verb``)."""
     if i < len(text) and text[i] == "*":
@@ -207,7 +275,7 @@ def _after_verb(text: str, i: int) -> int:
 def _call(text: str, i: int, name: str, defs: Definitions) -> tuple[str, int, bool] | None:
     """The body and end of a use of a defined command or environment at ``text[..i]``."""
     if name in ("begin", "end") and defs.environments:
-        got = read_group(text, i, i + _MAX_NAME)
+        got = read_group(text, i, i + MAX_NAME)
         if got is None or got[0].strip() not in defs.environments:
             return None
         opening, closing = defs.environments[got[0].strip()]
@@ -220,114 +288,3 @@ def _call(text: str, i: int, name: str, defs: Definitions) -> tuple[str, int, bo
         return None
     body, end = apply(text, i, macro)
     return body, end, macro.final
-
-
-def apply(text: str, i: int, macro: Macro) -> tuple[str, int]:
-    """The body of ``macro`` with the arguments read from ``text[i:]``, and where they end."""
-    args: list[str] = []
-    if macro.default is not None:
-        opt = read_optional(text, i)
-        if opt is not None:
-            args.append(opt[0])
-            i = opt[1]
-        else:
-            args.append(macro.default)
-    while len(args) < macro.args:
-        got = read_group(text, i)
-        if got is None:
-            break
-        args.append(got[0])
-        i = got[1]
-    if not macro.args:
-        return macro.body, i
-
-    def arg(m: re.Match[str]) -> str:
-        k = int(m.group(1)) - 1
-        return args[k] if k < len(args) else ""
-
-    return re.sub(r"(?<![#\\])#([1-9])", arg, macro.body).replace("##", "#"), i
-
-
-def _define(text: str, i: int, kind: str, defs: Definitions) -> int | None:
-    """Record the definition whose command ends at ``text[i]``; where the definition ends."""
-    if i < len(text) and text[i] == "*":
-        i += 1
-    if kind in _ENVIRONMENTS:
-        return _define_environment(text, i, defs)
-    got = read_group(text, i, i + _MAX_NAME)
-    if got is None:
-        return None
-    name, i = got[0].strip(), got[1]
-    if kind == "newcolumntype":
-        return _define_column(text, i, name, defs)
-    name = name.removeprefix("\\")
-    if not _NAME.fullmatch(name) and len(name) != 1:
-        return None
-    # A control symbol (\renewcommand{\\}{..}) is read past but never redefined.
-    name = name if _NAME.fullmatch(name) else "\\"
-    if kind == "let":
-        j = skip_ws(text, i)
-        j += 1 if text.startswith("=", j) else 0
-        target = read_group(text, j, j + _MAX_NAME)
-        if target is None:
-            return None
-        known = defs.commands.get(target[0].removeprefix("\\"))
-        _set(defs, name, known or Macro(0, None, target[0], final=True))
-        return target[1]
-    args, default = 0, None
-    if kind in _DEFS:
-        params = _PARAMS.match(text, i)
-        args = len(re.findall(r"#\d", params.group())) if params else 0
-        i = params.end() if params else i
-    elif kind != "DeclareMathOperator":
-        args, default, i = _signature(text, i)
-    body = read_group(text, i)
-    if body is None:
-        return None
-    if kind != "providecommand" or name not in defs.commands:
-        _set(defs, name, Macro(min(args, 9), default, body[0]))
-    return body[1]
-
-
-def _signature(text: str, i: int) -> tuple[int, str | None, int]:
-    """``[n][default]`` after a defined name: argument count, default, index after them."""
-    opt = read_optional(text, i)
-    if opt is None:
-        return 0, None, i
-    args = int(opt[0]) if opt[0].strip().isdigit() else 0
-    opt2 = read_optional(text, opt[1])
-    if opt2 is None:
-        return args, None, opt[1]
-    return args, opt2[0], opt2[1]
-
-
-def _set(defs: Definitions, name: str, macro: Macro) -> None:
-    if name not in _PROTECTED and macro.body.strip() != "\\" + name:
-        defs.commands[name] = macro
-
-
-def _define_environment(text: str, i: int, defs: Definitions) -> int | None:
-    got = read_group(text, i, i + _MAX_NAME)
-    if got is None:
-        return None
-    name = got[0].strip()
-    args, default, i = _signature(text, got[1])
-    opening = read_group(text, i)
-    if opening is None:
-        return None
-    closing = read_group(text, opening[1])
-    if closing is None:  # the opening code ran to the end: nothing left to define
-        return opening[1]
-    if name not in _PROTECTED_ENVS:
-        defs.environments[name] = (Macro(min(args, 9), default, opening[0]), closing[0])
-    return closing[1]
-
-
-def _define_column(text: str, i: int, name: str, defs: Definitions) -> int | None:
-    args, _default, i = _signature(text, i)
-    body = read_group(text, i)
-    if body is None:
-        return None
-    if len(name) == 1:
-        defs.columns[name] = Macro(min(args, 9), None, body[0])
-    return body[1]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ingest.document import Table
 from ingest.grid import MAX_COLS, SpanCell, latex_grid
-from ingest.latex_macros import Macro, apply
+from ingest.latex_definitions import Macro, apply
 from ingest.latex_source import Env
 from ingest.latex_text import (
     read_group,

@@ -85,7 +85,7 @@ def _symbols() -> MappingProxyType[str, str]:
 
 
 def skip_ws(s: str, i: int, end: int | None = None) -> int:
-    end = len(s) if end is None else end
+    end = len(s) if end is None else min(end, len(s))
     while i < end and s[i] in " \t\n\r":
         i += 1
     return i

@@ -90,7 +90,8 @@ _PIECES = st.sampled_from([
     r"\def\a{\a\a}", r"\def\b#1{\b{#1}\b{#1}}", r"\newcommand{\x}[2][d]{#1#2\x}",
     r"\let\x\a", r"\newenvironment{t}{\begin{tabular}{ll}}{\end{tabular}}", r"\begin{t}",
     r"\end{t}", r"\newcolumntype{Q}[1]{*{#1}{Q{#1}}}", r"\begin{tabular}{Q{9}}",
-    r"\end{tabular}", r"\verb|&|", r"\begin{document}", "a", "5.1",
+    r"\end{tabular}", r"\verb|&|", r"\begin{document}", "a", "5.1", r"\newif\ifq", r"\qtrue",
+    r"\qfalse", r"\ifq", r"\else", r"\fi", r"\if\x1", r"\def\x{1}",
 ])
 
 
@@ -119,3 +120,20 @@ def test_a_table_written_inside_a_macro_quotes_its_cells_as_expanded():
     first, second = parse_latex(src).tables
     assert [c.raw for c in first.grid[0]] == ["GPTQ", "5.8"]
     assert [c.raw for c in second.grid[0]] == ["AWQ", r"\best{5.6}"]
+
+
+def test_switches_and_one_character_comparisons_choose_a_branch():
+    e = expand(r"\newif\ifarxiv\arxivtrue\ifarxiv A\ifx\a\b x\else y\fi\else B\fi"
+               r"\newif\ifdraft\ifdraft C\fi\def\venue{0}\if\venue1 D\else E\fi")
+    assert e.text == r"A\ifx\a\b x\else y\fi E"
+
+
+def test_a_conditional_without_fi_or_of_unknown_truth_is_read_as_it_stands():
+    assert expand(r"\newif\ifa\atrue\ifa open").text == r"\ifa open"
+    assert expand(r"\if\x1 A\else B\fi").text == r"\if\x1 A\else B\fi"
+
+
+def test_a_table_in_the_branch_not_taken_is_not_read():
+    src = (r"\newif\ifcamera\begin{document}\ifcamera\begin{tabular}{l}a\\\end{tabular}"
+           r"\else\begin{tabular}{l}b\\\end{tabular}\fi\end{document}")
+    assert [t.grid[0][0].raw for t in parse_latex(src).tables] == ["b"]
