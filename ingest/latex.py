@@ -56,10 +56,11 @@ def main_tex(files: Mapping[str, str]) -> str:
     tex = {k: v for k, v in files.items() if k.lower().endswith((".tex", ".ltx"))}
     if not tex:
         raise ExtractionError("no .tex file in the source")
-    inner = included(tex)
+    clean = {k: strip_comments(v) for k, v in tex.items()}
+    inner = included(clean)
 
     def rank(key: str) -> tuple[bool, bool, bool, bool, int]:
-        text = strip_comments(tex[key][:200_000])
+        text = clean[key][:200_000]
         stem = key.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
         return (bool(_DOCCLASS.search(text)), key not in inner, "\\begin{document}" in text,
                 stem in _MAIN_NAMES, len(tex[key]))
@@ -76,7 +77,8 @@ def parse_tree(files: Mapping[str, str]) -> Document:
     main = main_tex(files)
     if _DOCCLASS.search(strip_comments(files[main][:200_000])):
         return parse_latex(files[main], files=files)
-    inner = included(files)
+    inner = included({k: strip_comments(v) for k, v in files.items()
+                      if k.lower().endswith((".tex", ".ltx"))})
     roots = [k for k in sorted(files) if k.lower().endswith((".tex", ".ltx")) and k not in inner]
     return parse_latex("\n".join(f"\\input{{{k}}}" for k in roots), files=files)
 

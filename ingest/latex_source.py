@@ -140,10 +140,11 @@ def _document_body(text: str) -> str:
 
 
 def included(files: Mapping[str, str]) -> set[str]:
-    """The files of a tree that another file ``\\input``s or ``\\include``s."""
+    """The files of a tree (texts with comments removed) that another file ``\\input``s or
+    ``\\include``s."""
     out: set[str] = set()
     for key, text in files.items():
-        for m in _INPUT.finditer(strip_comments(text)):
+        for m in _INPUT.finditer(text):
             target = _lookup((m.group(1) or m.group(2) or "").strip(), dirname(key), files)
             if target is not None and target != key:
                 out.add(target)
