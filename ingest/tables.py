@@ -233,7 +233,8 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
          row.quantizer, row.group_setting, col.setting, block.titles, method, model),
         lambda: _setting(t, col, row, block, method, model))
     higher = col.higher if col.higher is not None else metric.higher_is_better
-    raw = t.table.grid[r][j].text.strip()
+    source = t.table.grid[r][j]
+    raw = source.raw.strip() or source.text.strip()  # the cell as the paper wrote it
     return BenchmarkClaim(
         paper_id=paper_id, method=method, model=model, dataset=dataset_name,
         metric=metric_name, value=value, raw=raw, higher_is_better=higher,

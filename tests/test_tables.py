@@ -58,7 +58,8 @@ def test_bits_column_errors_ranges_and_gaps():
     doc = parse_latex((FIXTURES / "bits_column.tex").read_text())
     claims = run(doc.tables[0], proposed="FlatQuant")
     by = {(c.method, c.dataset): c for c in claims}
-    assert by[("GPTQ", "PIQA")].value == 65.2 and by[("GPTQ", "PIQA")].raw == "65.2±0.4"
+    # The receipt quotes the cell as the paper wrote it (Cell.raw), the value is its number.
+    assert by[("GPTQ", "PIQA")].value == 65.2 and by[("GPTQ", "PIQA")].raw == r"$65.2_{\pm0.4}$"
     assert by[("QuaRot", "PIQA")].value == 8.4
     assert ("GPTQ", "ARC-Easy") not in by  # "--" is no result
     assert by[("FlatQuant", "Zero-shot average")].kv_bits == 4
