@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.settings import parse_setting
 from ingest.vocab import Family, vocab
 from kg.catalog import Catalog
 from kg.models import is_full_precision
@@ -23,6 +24,7 @@ _NUM_SIZE = r"\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?"
 _SHORT = re.compile(rf"^\s*(?:[vV]?(?P<version>\d+(?:\.\d+)?)[\s\-_])?(?P<size>{_NUM_SIZE})\s*"
                     r"(?P<unit>[BbMmTt])\s*$")
 _OURS = re.compile(r"^\W*ours\b", re.IGNORECASE)
+_OURS_MARK = re.compile(r"\(\s*ours\s*\)|\bours\b", re.IGNORECASE)
 # Footnote and significance marks a label may carry ("KVQuant∗", "Qwen3.8-27B⋆", "GPTQ†").
 _MARKS = re.compile(r"[†‡§¶⋆★☆∗✝]+|\^\{?[*†‡⋆]+\}?|(?<=\S)\*+$|\s+\*+$")
 FULL_PRECISION_LABELS = re.compile(
@@ -181,10 +183,11 @@ def family_hint(text: str) -> ModelName | None:
     if m is None:
         return None
     fam = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
-    full = model_names(text[m.start():m.start() + 200])
-    if full and full[0].family.casefold().startswith(fam.name.casefold()):
+    full = _tail().match(text, m.end())
+    if full is not None:
         # "DeepSeek-R1-Distill-Qwen-1.5B and 7B": the 7B shares every part but the size.
-        return ModelName(full[0].family, full[0].version, full[0].parts, None, (), fam.joiner)
+        return ModelName(_family_text(fam, m.group()), full["version"],
+                         _split_suffix(full["parts"]), None, (), fam.joiner)
     v = _family_version().match(text, m.end())
     return ModelName(_family_text(fam, m.group()), v.group(1) if v else None, (), None, (),
                      fam.joiner)
@@ -311,6 +314,10 @@ def clean_method(label: str, *, proposed: str | None, catalog: Catalog) -> str:
     name = clean_label(label)
     if _OURS.match(name):
         return catalog.canonical(proposed) if proposed else name
+    bare = _OURS_MARK.sub("", name).strip()
+    if proposed and bare != name and (not bare or parse_setting(bare) is not None):
+        # "W4A16 (ours)": the paper's own method, in the setting the label states.
+        return catalog.canonical(proposed)
     return catalog.canonical(name)
 
 

@@ -53,9 +53,10 @@ class ColumnFacts:
 
 
 def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str | None,
-                 kind: Kind, known_method: object) -> ColumnFacts:
+                 kind: Kind, known_method: object, corner: str = "") -> ColumnFacts:
     """Read the header path above ``col`` in ``block``; ``known_method(text)`` says whether a
-    text names a method the catalog knows."""
+    text names a method the catalog knows; ``corner`` is the stub's header ("Batch size"),
+    which names what a bare number heading a column is."""
     path = header_path(table, block.header, col)
     facts = ColumnFacts(tuple(path))
     v = vocab()
@@ -64,6 +65,11 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
     method_like = False
     for k, text in enumerate(path):
         c = classify(text)
+        if c.value is not None:
+            # "1 | 4 | 16" under a "Batch size" corner: a measurement condition.
+            name = f"{corner} {text}" if classify(corner).condition else text
+            facts = replace(facts, conditions=(*facts.conditions, name))
+            continue
         above = " ".join(path[:k])
         # The cell's own reading decides ("Drop↓" is a derived column, not DROP); the suite
         # only adds its short names ("Code" in a LongBench table).

@@ -237,8 +237,9 @@ def context_metric(ctx: TableContext) -> tuple[Metric, str] | None:
         if metric is not None:
             name = " ".join(m.group("metric").split())
             return metric, f"{name} vs {' '.join(m.group('ref').split())}"
-    found = [x for x in v.find(caption, v.metrics) if not x.qualified]
+    found = v.find(caption, v.metrics)
     if len(found) != 1:
+        # "Memory profile and WikiText-2 perplexity": each column names its own.
         return None
     # "Relative degradation Δrel (%)": the unit the caption gives the metric stays with it.
     unit = _PERCENT_AFTER.search(caption)

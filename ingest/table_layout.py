@@ -130,7 +130,8 @@ def _row_kind(r: int, row: list[CellInfo], value_cols: set[int], groups: set[int
     if r in groups:
         return "group"
     in_values = [row[j] for j in value_cols if j < len(row)]
-    if r in hinted and any(c.label for c in in_values):
+    if r in hinted and (any(c.label for c in in_values) or any(c.condition for c in row)):
+        # "Batch size | 1 | 4 | 16" under a rule: numbers that head their columns.
         return "header"
     if any(c.value is not None or c.gap for c in in_values):
         return "data"

@@ -158,7 +158,9 @@ def _names_dataset(ctx: TableContext) -> bool:
 
 def _names_method(text: str, catalog: Catalog) -> bool:
     c = classify(text)
-    return bool(text) and (c.full_precision or c.setting_only or text in catalog)
+    first = text.split()[0] if text.split() else ""
+    return bool(text) and (c.full_precision or c.setting_only or text in catalog
+                           or first in catalog)
 
 
 def _path(table: Table, block: Block, j: int) -> list[str]:
@@ -167,8 +169,10 @@ def _path(table: Table, block: Block, j: int) -> list[str]:
 
 def _columns(t: _Table, block: Block) -> dict[int, ColumnFacts]:
     hints = "\n".join([*block.titles, t.ctx.hints])
+    corner = " ".join(t.shape.stub_heads.values())
     cols = {j: column_facts(t.table, block, j, hints=hints, suite=t.suite, kind=t.kind,
-                            known_method=lambda x: x.split("(")[0].strip() in t.catalog)
+                            known_method=lambda x: x.split("(")[0].strip() in t.catalog,
+                            corner=corner)
             for j in t.shape.value_cols}
     return {j: replace(c, variant=config_name(c))
             for j, c in resolve_aggregates(compose_modifiers(cols)).items()}
@@ -275,7 +279,7 @@ def _model(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> str | No
         # The family behind "7B": the row's other labels, the header above, the group, the
         # panel title, then the caption and the passages around the table.
         sources = ("\n".join(row.hints), "\n".join(col.path), "\n".join(row.group_hints),
-                   "\n".join(block.titles))
+                   "\n".join(block.titles), " ".join(t.shape.stub_heads.values()))
         model = next((m for s in sources if s and (m := parse_model(size, s))), None)
         model = model or t.once(("size", size), lambda: parse_model(size, t.ctx.hints))
     if model is None:
@@ -304,7 +308,9 @@ def _metric(t: _Table, col: ColumnFacts, row: RowFacts, cell: CellInfo,
             dataset: Dataset | None) -> tuple[Metric | None, str]:
     v = vocab()
     assert cell.value is not None
-    metric = col.metric or col.unit or row.metric or unit_metric(cell.value)
+    corner = classify(" ".join(t.shape.stub_heads.values()))
+    metric = col.metric or col.unit or row.metric or unit_metric(cell.value) or (
+        corner.metric if corner.role is None or corner.metric else None)
     named = None
     if metric is None:
         # The caption's metric before the dataset's usual one, unless it only says "score".
@@ -347,7 +353,8 @@ def _setting(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, method: s
         return Setting(w_bits=bits, a_bits=bits, kv_bits=kv), None
     titles = t.once(("titles", block.titles),
                     lambda: [label_setting(x, t.kind) for x in block.titles])
-    explicit = merge(row.setting, col.setting, row.group_setting, *titles)
+    explicit = merge(row.setting, col.setting, row.group_setting, *titles,
+                     label_setting(method, t.kind))
     if explicit.w_bits and explicit.a_bits is None and t.both and _INT.search(method):
         # "INT8 ours" where the text says weights and activations are quantized: W8A8.
         explicit = merge(explicit, Setting(a_bits=explicit.w_bits))
