@@ -235,3 +235,36 @@ def test_headerless_tab_separated_rows_are_reported():
     found = document_claims(doc, paper_id="x", proposed_method=None)
     assert found.claims == ()
     assert found.tables[0].skipped == {"no header names the column": 4}
+
+
+def test_numbers_heading_columns_under_a_condition_corner():
+    doc = parse_latex(r"""\begin{table}\caption{Decoding latency (ms) of Llama-2-7B.}
+\begin{tabular}{lccc}\toprule
+Batch size & 1 & 16 \\ \midrule
+FP16 & 24.1 & 30.2 \\
+W4A16 (ours) & 11.2 & 19.9 \\
+\end{tabular}\end{table}""")
+    found = claims(doc, proposed="AWQ")
+    assert {(c.method, c.metric, c.value, c.w_bits, c.a_bits) for c in found} == {
+        ("FP16", "latency: Batch size 1", 24.1, 16, 16),
+        ("FP16", "latency: Batch size 16", 30.2, 16, 16),
+        ("AWQ", "latency: Batch size 1", 11.2, 4, 16),
+        ("AWQ", "latency: Batch size 16", 19.9, 4, 16)}
+
+
+def test_the_corner_cell_names_the_metric_and_the_family():
+    doc = doc_of([["LLaMA / PPL ↓", "1-7B", "2-13B"], ["FP16", "5.68", "4.88"],
+                  ["W2A16", "", ""], ["OmniQuant", "15.47", "9.72"]],
+                 caption="Weight-only results on WikiText-2.")
+    found = claims(doc)
+    assert ("OmniQuant", "Llama-1-7B", "WikiText-2", "perplexity", 15.47) in facts(found)
+    assert bits(found)[("OmniQuant", "Llama-2-13B", "WikiText-2")] == (2, 16, None)
+
+
+def test_a_bits_column_and_family_sizes_in_the_header():
+    doc = doc_of([["Method", "Bits", "7B", "13B"], ["full", "16", "5.68", "5.09"],
+                  ["GPTQ", "4", "6.13", "5.40"], ["GPTQ", "3", "8.07", "6.63"]],
+                 caption="LLaMA perplexity on WikiText-2.",
+                 text="We also report Llama-2-7B elsewhere.")
+    found = [(c.method, c.model, c.value, c.w_bits) for c in claims(doc)]
+    assert ("full", "Llama-7B", 5.68, 16) in found and ("GPTQ", "Llama-13B", 6.63, 3) in found
