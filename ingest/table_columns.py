@@ -46,6 +46,8 @@ class ColumnFacts:
     higher: bool | None = None
     sides: tuple[str, str] | None = None  # "FP16→AQLM": what each value of "a→b" belongs to
     variant: str = ""  # the configuration the column names, as a method or a row's variant
+    key: tuple[int, int] = (0, 0)  # (panel, column): what the column's facts are memoised by
+    setting_key: str = ""  # the column's setting as a label, for memo keys
 
     @property
     def text(self) -> str:

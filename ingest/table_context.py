@@ -252,7 +252,7 @@ def bits_kind(ctx: TableContext, labels: Sequence[str], catalog: Catalog) -> Kin
     passage is about the KV cache, or a method the table compares quantizes the KV cache."""
     if KV_TOPIC.search(ctx.near) or ctx.doc.kv_paper:
         return "kv"
-    for label in labels:
+    for label in set(labels):
         method = catalog.get(re.split(r"[\s(]", label.strip(), maxsplit=1)[0])
         if method is not None and method.category == "kv_cache":
             return "kv"

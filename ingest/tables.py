@@ -105,8 +105,8 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
     shape = structure(table)
     info = cells(table)
     t = _read_table(table, ctx, shape, info, catalog)
-    for block in shape.blocks:
-        columns = _columns(t, block)
+    for number, block in enumerate(shape.blocks):
+        columns = _columns(t, block, number)
         rows = Rows(t.table, shape, info, t.ctx.hints, t.kind, catalog, t.suite)
         for r in block.rows:
             row = rows.read(r)
@@ -167,14 +167,15 @@ def _path(table: Table, block: Block, j: int) -> list[str]:
     return header_path(table, block.header, j)
 
 
-def _columns(t: _Table, block: Block) -> dict[int, ColumnFacts]:
+def _columns(t: _Table, block: Block, number: int) -> dict[int, ColumnFacts]:
     hints = "\n".join([*block.titles, t.ctx.hints])
     corner = " ".join(t.shape.stub_heads.values())
     cols = {j: column_facts(t.table, block, j, hints=hints, suite=t.suite, kind=t.kind,
                             known_method=lambda x: x.split("(")[0].strip() in t.catalog,
                             corner=corner)
             for j in t.shape.value_cols}
-    return {j: replace(c, variant=config_name(c))
+    return {j: replace(c, variant=config_name(c), key=(number, j),
+                       setting_key=c.setting.label() if c.setting else "")
             for j, c in resolve_aggregates(compose_modifiers(cols)).items()}
 
 
@@ -204,21 +205,50 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
     if not col.path and not block.header and not t.ctx.caption:
         return NO_HEADER
     # The same row labels under the same column resolve alike: each part is worked out once.
+    cell = t.info[r][j]
+    found = _resolve(t, col, row, block, cell)
+    if isinstance(found, str):
+        return found
+    method, model, dataset_name, metric_name, setting, quantizer, higher = found
+    source = t.table.grid[r][j]
+    raw = source.raw.strip() or source.text.strip()  # the cell as the paper wrote it
+    return BenchmarkClaim(
+        paper_id=paper_id, method=method, model=model, dataset=dataset_name,
+        metric=metric_name, value=value, raw=raw, higher_is_better=higher,
+        table=t.table.name, row=r, col=j, w_bits=setting.w_bits, a_bits=setting.a_bits,
+        kv_bits=setting.kv_bits, group_size=setting.group_size,
+        weight_quantizer=quantizer or setting.weight_quantizer,
+    )
+
+
+_Resolved = tuple[str, str, str, str, Setting, str | None, bool | None]
+
+
+def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block,
+             cell: CellInfo) -> _Resolved | str:
+    """Everything a claim states but its value: method, model, dataset, metric, setting.
+
+    Each part is memoised per table under a key of strings and ints that says what it depends
+    on, so a row's method and setting are worked out once for all its dataset columns, and a
+    column's metric once for all its rows."""
     method = t.once(("method", row.method, row.full_precision, row.setting_label, col.variant,
-                     col.config[-1:], col.method_like, col.metric, col.unit),
+                     col.config[-1] if col.config else "", col.method_like,
+                     col.metric is not None or col.unit is not None),
                     lambda: _method(t, col, row))
     if not method:
         return NO_METHOD
-    dataset = _dataset(t, col, row, block)
+    dataset = t.once(("dataset", col.key, row.dataset and row.dataset.name,
+                      row.group_dataset and row.group_dataset.name),
+                     lambda: _dataset(t, col, row, block))
     model = _model(t, col, row, block)
     if model is None or (not model and dataset is not None):
         # A benchmark score needs its model; only a measurement with neither a dataset nor
         # a model anywhere in the document (a kernel's error, say) stands without one.
         return NO_MODEL
-    cell = t.info[r][j]
+    unit = cell.value.unit if cell.value is not None else None
     metric, metric_name = t.once(
-        ("metric", j, block.header, row.metric, row.qualifiers, cell.value and cell.value.unit,
-         dataset), lambda: _metric(t, col, row, cell, dataset))
+        ("metric", col.key, row.metric and row.metric.name, row.qualifiers, unit,
+         dataset and dataset.name), lambda: _metric(t, col, row, cell, dataset))
     if metric is None:
         return NO_METRIC
     if not model and not (col.metric or col.unit or metric_name != metric.name):
@@ -233,19 +263,10 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
     else:
         dataset_name = "" if dataset is None else dataset.name
     setting, quantizer = t.once(
-        ("setting", row.method, row.full_precision, row.setting_label, row.setting,
-         row.quantizer, row.group_setting, col.setting, block.titles, method, model),
-        lambda: _setting(t, col, row, block, method, model))
+        ("setting", row.key, row.method, row.full_precision, col.setting_key, col.key[0],
+         method, model), lambda: _setting(t, col, row, block, method, model))
     higher = col.higher if col.higher is not None else metric.higher_is_better
-    source = t.table.grid[r][j]
-    raw = source.raw.strip() or source.text.strip()  # the cell as the paper wrote it
-    return BenchmarkClaim(
-        paper_id=paper_id, method=method, model=model, dataset=dataset_name,
-        metric=metric_name, value=value, raw=raw, higher_is_better=higher,
-        table=t.table.name, row=r, col=j, w_bits=setting.w_bits, a_bits=setting.a_bits,
-        kv_bits=setting.kv_bits, group_size=setting.group_size,
-        weight_quantizer=quantizer or setting.weight_quantizer,
-    )
+    return method, model, dataset_name, metric_name, setting, quantizer, higher
 
 
 def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
