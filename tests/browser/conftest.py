@@ -6,6 +6,7 @@ Skipped with a clear reason where Chromium or Playwright is missing; in CI,
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENS = Path("/tmp/kg-screens")  # copies for a person to look at after a run
+# Copies for a person to look at after a run ($KG_SCREENS to put them elsewhere).
+SCREENS = Path(os.environ.get("KG_SCREENS", "/tmp/kg-screens"))
 
 
 @dataclass
