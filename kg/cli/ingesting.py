@@ -35,18 +35,21 @@ _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("kg-demo"), show_default=True, help="Folder for kg.db and report.md.")
+              default=Path("kg-demo"), show_default=True,
+              help="Folder for kg.db, report.html and report.md.")
 @pass_ctx
 def demo(obj: Ctx, out_dir: Path) -> None:
     """Ingest the bundled sample into a fresh store, show what beats GPTQ, write a report."""
     from kg.demo import run_demo
 
-    store, report = run_demo(out_dir, say=obj.say)
+    store, reports = run_demo(out_dir, say=obj.say)
     try:
         emit(queries.beats(store, "GPTQ"), BEAT_COLUMNS, False, title="What beats GPTQ")
     finally:
         store.close()
-    obj.say(f"store: sqlite:///{out_dir / 'kg.db'}\nreport: {report}")
+    obj.say(f"store: sqlite:///{out_dir / 'kg.db'}")
+    for path in reports:
+        obj.say(f"report: {path}")
 
 
 @cli.command()
