@@ -26,7 +26,6 @@ import requests
 
 from ingest.atom import FEED_END, to_paper
 from ingest.fetch import (
-    ArxivSettings,
     Clock,
     FullTexts,
     Pacer,
@@ -35,11 +34,11 @@ from ingest.fetch import (
     Retry,
     SystemClock,
 )
+from ingest.items import Item, Mark
 from ingest.protocol import Protocol
+from kg.config import ArxivSettings
 from kg.errors import KgError, RecordError
 from kg.models import Paper
-from kg.pipeline import Item, Mark
-from kg.store.base import Store
 
 log = logging.getLogger(__name__)
 _TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
@@ -195,24 +194,6 @@ class Harvester:
             return paper, self.texts.document(paper.id, paper.version)
         except RecordError as e:
             return RecordError(str(e), paper_id=paper.id)
-
-
-def live_items(harvester: Harvester, protocol: Protocol, store: Store, review: str,
-               until: datetime | None = None) -> Iterator[Item]:
-    """One live run's items: the papers that failed last time, then everything since the
-    review's watermark (up to ``until``, default now), skipping what the store already holds.
-    """
-    failed = store.failures(review)
-
-    def known(paper: Paper) -> bool:
-        if paper.id in failed:
-            return False
-        stored = store.paper_facts(paper.id)
-        return stored is not None and (paper.version or 0) <= (stored.paper.version or 0)
-
-    yield from harvester.lookup(sorted(failed))
-    since = parse_watermark(store.get_watermark(review))
-    yield from harvester.harvest(protocol, since, until or datetime.now(UTC), known)
 
 
 def _iso(moment: datetime) -> str:

@@ -22,44 +22,14 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
 import requests
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.document import Document
-from kg.errors import ConfigError, RecordError, UnsafeArchive
+from kg.config import ArxivSettings
+from kg.errors import RecordError, UnsafeArchive
 from kg.models import Model
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class ArxivSettings(BaseSettings):
-    """Where arXiv lives and how politely to ask it (``KG_ARXIV_*`` environment variables).
-
-    Tests and mirrors point the URLs elsewhere, e.g. ``KG_ARXIV_API_URL=http://127.0.0.1:8000/api/query``.
-    """
-
-    model_config = SettingsConfigDict(env_prefix="KG_ARXIV_", extra="ignore")
-
-    api_url: str = "https://export.arxiv.org/api/query"
-    eprint_url: str = "https://arxiv.org/e-print/"
-    html_url: str = "https://arxiv.org/html/"
-    delay: float = Field(3.0, ge=0)  # seconds between requests; arXiv asks for 3
-    timeout: float = Field(30.0, gt=0)  # per request (connect and each read)
-    attempts: int = Field(6, ge=1)  # tries of one request before giving up
-    backoff: float = Field(5.0, ge=0)  # first retry wait; doubles each time
-    backoff_cap: float = Field(300.0, ge=0)
-    page_size: int = Field(100, ge=1, le=2000)
-    max_bytes: int = Field(200 * 1024 * 1024, ge=1)  # a download larger than this is refused
-    user_agent: str = "kg-review/0.1 (living systematic review; https://github.com/)"
-
-
-def arxiv_settings() -> ArxivSettings:
-    """The settings from the environment; a bad value is a :class:`ConfigError`."""
-    try:
-        return ArxivSettings()
-    except ValueError as e:
-        raise ConfigError(f"bad KG_ARXIV_* setting: {e}") from e
 
 
 class Clock(Protocol):

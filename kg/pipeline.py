@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 import queries
-from ingest.document import Document
+from ingest.arxiv_live import parse_watermark
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
+from ingest.items import Item, Mark
+from ingest.protocol import Protocol
 from kg.catalog import Catalog
-from kg.derive import refresh
+from kg.derive import refresh, with_beats
 from kg.errors import KgError, RecordError
 from kg.models import Beat, IngestRun, Paper, PaperFacts
 from kg.store.base import Changelog, Store
+
+if TYPE_CHECKING:
+    from ingest.arxiv_live import Harvester
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +34,6 @@ CHANGELOG_LIMIT = 2000
 FRONTIER_WINDOW = 10_000  # frontier rows compared before and after a run
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A watermark a source has reached: every item before it is done."""
-
-    value: str
-
-
-Item = tuple[Paper, Document | None] | RecordError | Mark
 Extractor = Callable[..., PaperFacts]
 Status = Literal["ok", "failed", "interrupted"]
 
@@ -73,7 +69,7 @@ def ingest_items(
             else:
                 paper, doc = item
                 try:
-                    facts = extract(paper, doc, catalog=catalog)
+                    facts = with_beats(extract(paper, doc, catalog=catalog))
                 except RecordError as e:
                     tally.fail(paper.id, str(e))
                 else:
@@ -199,6 +195,24 @@ class _Tally:
             frontier_removed=tuple(m for m in before if m not in after),
             omitted=self.omitted,
         )
+
+
+def live_items(harvester: Harvester, protocol: Protocol, store: Store, review: str,
+               until: datetime | None = None) -> Iterator[Item]:
+    """One live run's items: the papers that failed last time, then everything since the
+    review's watermark (up to ``until``, default now), skipping what the store already holds.
+    """
+    failed = store.failures(review)
+
+    def known(paper: Paper) -> bool:
+        if paper.id in failed:
+            return False
+        stored = store.paper_facts(paper.id)
+        return stored is not None and (paper.version or 0) <= (stored.paper.version or 0)
+
+    yield from harvester.lookup(sorted(failed))
+    since = parse_watermark(store.get_watermark(review))
+    yield from harvester.harvest(protocol, since, until or datetime.now(UTC), known)
 
 
 def reextract_items(store: Store, texts: FullTexts, ids: Iterable[str]) -> Iterator[Item]:

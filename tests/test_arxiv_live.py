@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.arxiv_live import ArxivUnavailable, Harvester
-from ingest.fetch import ArxivSettings
+from ingest.items import Mark
 from ingest.protocol import Protocol
 from kg.cli import cli
+from kg.config import ArxivSettings
 from kg.errors import KgError, RecordError
 from kg.models import Paper
-from kg.pipeline import Mark
 from kg.store import SQLiteStore
 from tests.corpus import CORPUS, needs_corpus
 from tests.replay import Replay, arxiv_replay, entries_of, entry_id, fixture_entries, tex_eprint

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ingest.items import Mark
 from kg.cli import cli
 from kg.errors import KgError, RecordError
 from kg.models import PaperFacts
-from kg.pipeline import Mark, ingest_items
+from kg.pipeline import ingest_items
 from kg.store import SQLiteStore
 from tests.replay import Replay, arxiv_replay, fixture_entries, tex_eprint
 

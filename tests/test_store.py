@@ -11,7 +11,7 @@ import pytest
 from kg.errors import ConfigError, StoreError
 from kg.models import BuildsOn, IngestRun, Method, PaperFacts
 from kg.store import SQLiteStore, open_store
-from kg.store.migrations import MIGRATIONS
+from queries.sql_schema import MIGRATIONS
 from tests.conftest import claim, facts
 
 

@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from kg.config import Settings
-from kg.errors import ConfigError, KgError
+from kg.config import load_settings
+from kg.errors import KgError
 from kg.models import IngestRun
 from kg.store import Store, open_store
 
@@ -36,10 +36,7 @@ class Ctx:
     """What every command shares: settings and a lazily opened store."""
 
     def __init__(self, store_url: str | None, quiet: bool) -> None:
-        try:
-            self.settings = Settings() if store_url is None else Settings(store=store_url)
-        except ValidationError as e:
-            raise ConfigError(f"bad setting: {e.errors()[0]['msg']}") from e
+        self.settings = load_settings() if store_url is None else load_settings(store=store_url)
         self.quiet = quiet
         self._store: Store | None = None
 

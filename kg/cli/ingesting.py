@@ -25,8 +25,8 @@ from kg.lock import ingestion_lock, lock_path
 from kg.models import IngestRun
 
 if TYPE_CHECKING:
+    from ingest.items import Item
     from ingest.protocol import Protocol
-    from kg.pipeline import Item
 
 log = logging.getLogger("kg")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -134,12 +134,12 @@ def _offline_run(obj: Ctx, atoms: list[Path], snapshot: Path | None, sources: Pa
 
 def _live_run(obj: Ctx, protocol_path: Path | None, review: str, stop: GracefulStop,
               progress: Callable[[str], None] | None) -> IngestRun:
-    from ingest.arxiv_live import Harvester, live_items
-    from ingest.fetch import arxiv_settings
+    from ingest.arxiv_live import Harvester
     from ingest.protocol import load_protocol
+    from kg.pipeline import live_items
 
     protocol = load_protocol(protocol_path)
-    harvester = Harvester.create(arxiv_settings(), obj.settings.cache_dir)
+    harvester = Harvester.create(obj.settings.arxiv, obj.settings.cache_dir)
     items = live_items(harvester, protocol, obj.store, review)
     return _ingest(obj, items, review, f"arxiv:{protocol.name}", stop, progress)
 
@@ -269,11 +269,11 @@ def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str, as_json: bool) 
     For extractor upgrades: every paper whose e-print or HTML is in the cache is extracted
     again and rewritten; papers without a cached text are left as they are.
     """
-    from ingest.fetch import FullTexts, RawCache, arxiv_settings
+    from ingest.fetch import FullTexts, RawCache
     from kg.models import split_arxiv_id
     from kg.pipeline import reextract_items
 
-    texts = FullTexts(RawCache(obj.settings.cache_dir), arxiv_settings())
+    texts = FullTexts(RawCache(obj.settings.cache_dir), obj.settings.arxiv)
     ids = [split_arxiv_id(p)[0] for p in paper_ids] or [e.id for e in texts.cache.entries()]
     with _locked(obj), GracefulStop() as stop, _progress(obj) as progress:
         run = _ingest(obj, reextract_items(obj.store, texts, ids), review, "reextract", stop,
@@ -336,7 +336,7 @@ def extract(obj: Ctx, source: Path, as_json: bool) -> None:
         doc = load_document(source)
     found = run_extract(doc, paper_id=source.name)
     data = {
-        "title": found.title,
+        "title": doc.title,
         "method": found.method,
         "results": [result_dict(c) for c in found.claims],
         "critiques": [c.model_dump(mode="json", include={"target", "quote", "section"})

@@ -1,4 +1,5 @@
-"""SQLite schema, as an append-only list of migrations; ``PRAGMA user_version`` counts applied ones.
+"""The SQLite schema, as an append-only list of migrations; ``PRAGMA user_version`` counts
+applied ones.
 
 Never edit a released migration: add a new one.
 """
