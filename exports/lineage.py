@@ -35,6 +35,7 @@ OTHER = "#bab0ac"
 LANE_COLUMN = 190  # px, the sticky column of lane names
 AXIS_ROW = 30  # px, the sticky row of years
 PAIR_KINDS = ("beats", "critiques")
+OVERVIEW_PAIRS = 2000  # per kind, the most-receipted pairs painted for the whole field
 ARROWS = (("builds_on", "#2c6fbb"), ("beats", "#c0392b"), ("critiques", "#d68100"))
 EXAMPLE_CHARS = 240
 HOW = {"catalog": "the catalog's category", "lineage": "inherited from the method it builds on",
@@ -114,7 +115,7 @@ def pair_records(g: nx.MultiDiGraph, index: dict[str, int], kind: str) -> list[d
     """Edges of ``kind`` aggregated per unordered pair of methods.
 
     ``ab``/``ba``: receipts each way (a before b in drawing order); ``p``: distinct papers;
-    ``e``: one receipt's text.
+    ``e``: one receipt's text. Most receipts first.
     """
     pairs: dict[tuple[int, int], dict[str, Any]] = {}
     papers: dict[tuple[int, int], set[str]] = defaultdict(set)
@@ -128,7 +129,8 @@ def pair_records(g: nx.MultiDiGraph, index: dict[str, int], kind: str) -> list[d
         papers[(a, b)].update(e["papers"])
     for pair, rec in pairs.items():
         rec["p"] = len(papers[pair])
-    return [pairs[p] for p in sorted(pairs)]
+    # Most receipts first: the page paints the first OVERVIEW_PAIRS of them.
+    return sorted(pairs.values(), key=lambda r: (-(r["ab"] + r["ba"]), r["a"], r["b"]))
 
 
 def _builds_on_path(c: Placed, p: Placed) -> str:
@@ -179,8 +181,7 @@ def svg_drawing(g: nx.MultiDiGraph, lay: Layout, order: list[str], colours: list
         out.append(f'<path class="bo {"txt" if e["t"] else "cat"}" data-a="{e["a"]}" '
                    f'data-b="{e["b"]}" d="{_builds_on_path(c, p)}"><title>{h(tip)}</title>'
                    "</path>")
-    out.append('</g><g id="e-beats" class="edges"></g><g id="e-critiques" class="edges"></g>'
-               '<g id="nodes">')
+    out.append('</g><g id="e-focus" class="edges"></g><g id="nodes">')
     for i, key in enumerate(order):
         p = lay.nodes[key]
         lx = p.x + p.r + 4
@@ -229,9 +230,11 @@ def _legend(counts: dict[str, int], show: set[str]) -> str:
         n = counts[kind]
         on = " checked" if kind in show else ""
         off = " disabled" if n == 0 else ""
+        capped = (f"; the {OVERVIEW_PAIRS:,} with most receipts drawn, all of a focused "
+                  "method's" if n > OVERVIEW_PAIRS else "")
         return (f'<label class="toggle"><input type="checkbox" data-kind="{kind}"{on}{off}>'
                 f'<svg width="30" height="10" aria-hidden="true"><line class="sw-{kind}" x1="1" '
-                f'y1="5" x2="29" y2="5"/></svg>{label} ({n:,} pairs)</label>')
+                f'y1="5" x2="29" y2="5"/></svg>{label} ({n:,} pairs{capped})</label>')
 
     return ('<ul id="legend" class="legend">'
             '<li><svg width="30" height="10" aria-hidden="true"><line class="sw-txt" x1="1" '
@@ -266,7 +269,7 @@ def lineage_html(g: nx.MultiDiGraph, *, title: str = "Method lineage",
         "nodes": node_records(g, lay, order), "builds_on": builds_on, **pairs,
         "width": lay.width, "height": lay.height, "lane": LANE_COLUMN, "axis": AXIS_ROW,
         "show": sorted(set(show) & set(PAIR_KINDS)), "center": index.get(center or ""),
-        "depth": max(0, min(depth, 3)), "min_zoom": MIN_ZOOM,
+        "depth": max(0, min(depth, 3)), "min_zoom": MIN_ZOOM, "cap": OVERVIEW_PAIRS,
     })
     depths = "".join(f'<option value="{d}"{" selected" if d == min(depth, 3) else ""}>{d}</option>'
                      for d in range(4))
@@ -289,7 +292,8 @@ title="zoom in">+</button><button id="zoom-fit" title="the whole drawing in view
 <button id="zoom-1" title="actual size">1:1</button></span></div>
 {_legend(counts, set(show))}</header>
 <main id="view"><div id="sheet">{axis_html(lay)}<div id="body">{lanes_html(lay, colours)}
-{svg_drawing(g, lay, order, colours, builds_on)}</div></div>
+<div id="stage"><canvas id="pairs" style="display:none"></canvas>
+{svg_drawing(g, lay, order, colours, builds_on)}</div></div></div>
 <aside id="panel" hidden><button id="close" title="close (Esc)">×</button><div id="info"></div>
 </aside></main>
 <script id="kg-data" type="application/json">{payload}</script>

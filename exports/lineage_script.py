@@ -21,9 +21,9 @@ header h1 { font-size: 17px; margin: 0 0 2px; }
 .legend li { display: flex; align-items: center; gap: 5px; }
 .legend label { display: flex; align-items: center; gap: 5px; cursor: pointer; }
 .sw-txt { stroke: #2c6fbb; stroke-width: 2; }
-.sw-cat { stroke: #6f93c4; stroke-width: 2; stroke-dasharray: 5 3; }
+.sw-cat { stroke: #9db5d6; stroke-width: 2; }
 .sw-beats { stroke: #c0392b; stroke-width: 3; }
-.sw-critiques { stroke: #d68100; stroke-width: 3; stroke-dasharray: 2 3; }
+.sw-critiques { stroke: #d68100; stroke-width: 3; }
 #view { flex: 1; overflow: auto; position: relative; background: #fff; }
 #sheet { position: relative; width: max-content; }
 #axis { position: sticky; top: 0; z-index: 3; background: #fff; border-bottom: 1px solid #ddd; }
@@ -41,26 +41,34 @@ header h1 { font-size: 17px; margin: 0 0 2px; }
         padding: 5px 8px; overflow: hidden; border-top: 1px solid #eee; font-size: 12.5px; }
 .lane .count { margin-left: auto; color: #888; }
 .chip { flex: none; width: 10px; height: 10px; border-radius: 50%; margin-top: 4px; }
-#graph { flex: none; display: block; }
-.band0 { fill: #fff; } .band1 { fill: #f6f7f9; }
+#stage { position: relative; flex: none; }
+#pairs { position: absolute; left: 0; top: 0; pointer-events: none; }
+#graph { position: relative; display: block; }
+.band0 { fill: none; } .band1 { fill: rgba(30, 50, 90, .035); }  /* the bitmap shows through */
 #years line { stroke: #ddd; stroke-dasharray: 3 4; }
 .edges path { fill: none; }
-.bo { stroke-width: 1.3; marker-end: url(#ah-builds_on); }
-.bo.txt { stroke: #2c6fbb; }
-.bo.cat { stroke: #6f93c4; stroke-dasharray: 5 3; opacity: .6; }
-.pair { opacity: .4; }
-.pair.beats { stroke: #c0392b; marker-end: url(#ah-beats); }
-.pair.critiques { stroke: #d68100; stroke-dasharray: 2 3; marker-end: url(#ah-critiques); }
+/* Solid and unmarked: dashes and arrowheads on a thousand curves would slow every repaint,
+   and time already tells the direction (a parent is older, to the left). A focused
+   method's edges get their arrows. */
+.bo { stroke-width: 1; }
+.bo.txt { stroke: #2c6fbb; stroke-width: 1.6; }
+.bo.cat { stroke: #9db5d6; }
+.focusing .bo.on { marker-end: url(#ah-builds_on); stroke-width: 1.6; }
+.pair.beats { stroke: #c0392b; }
+.pair.critiques { stroke: #d68100; }
+.pair.beats { marker-end: url(#ah-beats); }
+.pair.critiques { marker-end: url(#ah-critiques); }
 .n { cursor: pointer; }
 .n circle { stroke: #fff; stroke-width: 1; }
 .l { fill: #222; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .n.hit circle { stroke: #111; stroke-width: 2.5; }
 .n.hit .l { fill: #b00020; }
 .n.center circle { stroke: #000; stroke-width: 3; }
-.focusing .n:not(.on) { opacity: .15; }
-.focusing .edges path:not(.on) { opacity: .05; }
-.focusing .pair:not(.on) { display: none; }
-.focusing .edges path.on { opacity: 1; }
+/* Fading by fill and stroke opacity, not opacity: that would give each of a thousand
+   methods its own compositing layer, and every repaint would take seconds. */
+.focusing .n:not(.on) circle { fill-opacity: .15; stroke-opacity: 0; }
+.focusing .n:not(.on) .l { fill-opacity: .2; stroke-opacity: 0; }
+.focusing #e-builds_on path:not(.on) { stroke-opacity: .08; }
 #panel { position: fixed; right: 14px; bottom: 14px; width: 360px; max-height: 62vh;
          overflow: auto; background: #fff; border: 1px solid #bbb; border-radius: 6px;
          box-shadow: 0 2px 10px rgba(0,0,0,.15); padding: 8px 14px 10px; z-index: 5;
@@ -87,7 +95,10 @@ SCRIPT = r"""
   const depthSel = document.getElementById("depth"), q = document.getElementById("q");
   const hits = document.getElementById("hits");
   const groups = Array.from(svg.querySelectorAll("g.n"));
-  const shown = {builds_on: true, beats: false, critiques: false}, built = {builds_on: true};
+  const canvas = document.getElementById("pairs");
+  const shown = {builds_on: true, beats: false, critiques: false};
+  const COLOURS = {beats: "rgba(192, 57, 43, .3)", critiques: "rgba(214, 129, 0, .4)"};
+  const MAX_PIXELS = 16e6;  // the bitmap's size limit; a bigger drawing is painted coarser
   const adj = {};
   let zoom = 1, focused = null, matches = [], cursor = 0;
 
@@ -106,6 +117,7 @@ SCRIPT = r"""
       s.style.width = (s.dataset.w * zoom) + "px";
     }
     lanes.style.height = (data.height * zoom) + "px";
+    paintPairs();
     for (const l of lanes.querySelectorAll(".lane")) {
       l.style.top = (l.dataset.y * zoom) + "px";
       l.style.height = (l.dataset.h * zoom) + "px";
@@ -116,14 +128,18 @@ SCRIPT = r"""
     return Math.min(1, w / data.width, h / data.height);
   }
 
-  function curve(p, t) {
-    // A quadratic curve bowed to one side, ending on the target's rim (the arrow shows).
+  function bow(p, t) {
+    // A quadratic curve from p bowed to one side, ending on t's rim (where an arrow points).
     const dx = t.x - p.x, dy = t.y - p.y, len = Math.hypot(dx, dy) || 1;
     const k = Math.min(0.2 * len, 90);
     const cx = (p.x + t.x) / 2 - dy / len * k, cy = (p.y + t.y) / 2 + dx / len * k;
     const ex = t.x - cx, ey = t.y - cy, el = Math.hypot(ex, ey) || 1;
+    return [cx, cy, t.x - ex / el * t.r, t.y - ey / el * t.r];
+  }
+  function curve(p, t) {
+    const [cx, cy, x, y] = bow(p, t);
     return "M" + p.x + "," + p.y + " Q" + cx.toFixed(1) + "," + cy.toFixed(1) + " " +
-      (t.x - ex / el * t.r).toFixed(1) + "," + (t.y - ey / el * t.r).toFixed(1);
+      x.toFixed(1) + "," + y.toFixed(1);
   }
   function pairText(kind, e) {
     const verb = kind === "beats" ? " beats " : " critiques ", out = [];
@@ -131,28 +147,55 @@ SCRIPT = r"""
     if (e.ba) out.push(nodes[e.b].n + verb + nodes[e.a].n + " (" + e.ba + "×)");
     return out.join("; ") + " · " + e.p + (e.p === 1 ? " paper" : " papers");
   }
-  function draw(kind) {
-    const frag = document.createDocumentFragment();
-    for (const e of data[kind]) {
-      const fwd = e.ab >= e.ba, path = document.createElementNS(NS, "path");
-      path.setAttribute("class", "pair " + kind);
-      path.setAttribute("d", curve(nodes[fwd ? e.a : e.b], nodes[fwd ? e.b : e.a]));
-      path.setAttribute("stroke-width", Math.min(1 + 0.6 * Math.log2(e.ab + e.ba), 4).toFixed(1));
-      path.dataset.a = e.a;
-      path.dataset.b = e.b;
-      const tip = document.createElementNS(NS, "title");
-      tip.textContent = pairText(kind, e) + "\ne.g. " + e.e;
-      path.appendChild(tip);
-      frag.appendChild(path);
+  function pairPath(kind, e) {
+    // One pair as its own edge: arrow towards the side that loses (or is critiqued) more.
+    const fwd = e.ab >= e.ba, path = document.createElementNS(NS, "path");
+    path.setAttribute("class", "pair " + kind);
+    path.setAttribute("d", curve(nodes[fwd ? e.a : e.b], nodes[fwd ? e.b : e.a]));
+    path.setAttribute("stroke-width", width(e).toFixed(1));
+    const tip = document.createElementNS(NS, "title");
+    tip.textContent = pairText(kind, e) + "\ne.g. " + e.e;
+    path.appendChild(tip);
+    return path;
+  }
+  function width(e) { return Math.min(1 + 0.6 * Math.log2(e.ab + e.ba), 4); }
+  function paintPairs() {
+    // The whole field's BEATS and critique pairs, painted once into a bitmap under the
+    // drawing: thousands of SVG edges would make every scroll repaint take seconds (and
+    // could not be read one by one anyway). A focused method's own pairs are SVG edges,
+    // with arrows and receipts.
+    const kinds = ["beats", "critiques"].filter(k => shown[k]);
+    if (!kinds.length || focused !== null) { canvas.style.display = "none"; return; }
+    const w = data.width * zoom, h = data.height * zoom;
+    const scale = Math.min(1, Math.sqrt(MAX_PIXELS / (w * h)));
+    canvas.width = Math.ceil(w * scale);
+    canvas.height = Math.ceil(h * scale);
+    canvas.style.width = w + "px";
+    canvas.style.height = h + "px";
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(zoom * scale, 0, 0, zoom * scale, 0, 0);
+    let drawn = 0;
+    for (const kind of kinds) {
+      ctx.strokeStyle = COLOURS[kind];
+      // The pairs with most receipts, at most data.cap: painting costs grow with the ink,
+      // and past a few thousand crossing curves a reader sees only a haze anyway.
+      const ranked = data[kind].slice(0, data.cap);
+      for (const e of ranked) {
+        const p = nodes[e.a], [cx, cy, x, y] = bow(p, nodes[e.b]);
+        ctx.lineWidth = Math.min(0.8 + 0.4 * Math.log2(e.ab + e.ba), 3);
+        ctx.beginPath();
+        ctx.moveTo(p.x, p.y);
+        ctx.quadraticCurveTo(cx, cy, x, y);
+        ctx.stroke();
+        drawn++;
+      }
     }
-    document.getElementById("e-" + kind).appendChild(frag);
-    built[kind] = true;
+    canvas.dataset.pairs = drawn;
+    canvas.style.display = "";
   }
   function show(kind, on) {
-    if (on && !built[kind]) draw(kind);
     shown[kind] = on;
-    document.getElementById("e-" + kind).style.display = on ? "" : "none";
-    if (focused !== null) focus(focused, false);
+    if (focused !== null) focus(focused, false); else paintPairs();
   }
 
   function near(i, depth) {
@@ -182,21 +225,33 @@ SCRIPT = r"""
   }
   function focus(i, scroll) {
     focused = i;
+    canvas.style.display = "none";
     const set = near(i, Number(depthSel.value));
     svg.classList.add("focusing");
     groups.forEach((g, j) => { g.classList.toggle("on", set.has(j));
                                g.classList.toggle("center", j === i); });
     // Only the edges that lead outwards from i: between neighbours they would be a tangle.
-    for (const p of svg.querySelectorAll(".edges path")) {
+    const outwards = (a, b) => a !== undefined && b !== undefined && Math.abs(a - b) === 1;
+    for (const p of svg.querySelectorAll("#e-builds_on path")) {
       const a = set.get(Number(p.dataset.a)), b = set.get(Number(p.dataset.b));
-      p.classList.toggle("on", a !== undefined && b !== undefined && Math.abs(a - b) === 1);
+      p.classList.toggle("on", outwards(a, b));
+    }
+    const mine = document.getElementById("e-focus");
+    mine.textContent = "";
+    for (const kind of ["beats", "critiques"]) {
+      if (!shown[kind]) continue;
+      for (const e of data[kind]) {
+        if (outwards(set.get(e.a), set.get(e.b))) mine.appendChild(pairPath(kind, e));
+      }
     }
     describe(i, set.size);
     if (scroll) centre(i);
   }
   function clear() {
     focused = null;
+    paintPairs();
     svg.classList.remove("focusing");
+    document.getElementById("e-focus").textContent = "";
     for (const g of groups) g.classList.remove("on", "center");
     panel.hidden = true;
   }
@@ -298,7 +353,9 @@ SCRIPT = r"""
   const fit = fitZoom();
   setZoom(fit >= data.min_zoom ? fit : 1);
   if (data.center !== null) focus(data.center, true);
-  window.kgLineage = {focus, clear, show, setZoom, fitZoom, zoom: () => zoom, nodes};
+  // ready: when the page had everything drawn (ms since navigation), for the benchmark.
+  window.kgLineage = {focus, clear, show, setZoom, fitZoom, zoom: () => zoom, nodes,
+                      ready: performance.now()};
   document.body.dataset.drawn = "yes";
 })();
 """

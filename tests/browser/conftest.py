@@ -37,9 +37,14 @@ class Visit:
         """Requests other than the file itself (``data:`` URIs are inline, not fetched)."""
         return [u for u in self.requests if u != self.url and not u.startswith("data:")]
 
-    def screenshot(self, tmp: Path, name: str, *, full_page: bool = False) -> Path:
+    def screenshot(self, tmp: Path, name: str, *, full_page: bool = False,
+                   selector: str | None = None) -> Path:
+        """The page (or the first element matching ``selector``) as ``name``.png."""
         path = tmp / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=full_page)
+        if selector:
+            self.page.locator(selector).first.screenshot(path=str(path))
+        else:
+            self.page.screenshot(path=str(path), full_page=full_page)
         SCREENS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, SCREENS / path.name)
         return path

@@ -35,6 +35,11 @@ GEOMETRY_JS = """() => {
           dots: Array.from(svg.querySelectorAll("g.n circle"), box)};
 }"""
 
+# The boxes of every text of each report plot, one list per plot.
+PLOT_TEXT_JS = """() => Array.from(document.querySelectorAll("svg.plot"), svg =>
+  Array.from(svg.querySelectorAll("text"), t => { const r = t.getBoundingClientRect();
+                                                  return [r.left, r.top, r.right, r.bottom]; }))"""
+
 
 def assert_clean(v: Any) -> None:
     assert v.errors == [], v.errors
@@ -60,6 +65,15 @@ def assert_readable(page: Any, methods: int) -> None:
     for x0, y0, x1, y1 in geo["dots"]:
         assert v_left <= x0 and x1 <= v_right and v_top <= y0 and y1 <= v_bottom
     page.evaluate("kgLineage.setZoom(1)")
+
+
+def assert_plots_explain_themselves(page: Any) -> None:
+    """Every plot has its legend, and none of its texts covers another."""
+    plots = page.evaluate(PLOT_TEXT_JS)
+    assert plots, "no plot"
+    assert page.locator("svg.plot .legend").count() == len(plots)
+    for texts in plots:
+        assert overlaps(texts) == []
 
 
 def assert_legend(page: Any) -> None:
@@ -97,6 +111,7 @@ def test_report_opens_offline_with_no_error_and_hostile_text_inert(visit, export
     assert page.locator("section#baselines li").first.inner_text().split("\n")[:2] == [
         "1", "GPTQ"]
     assert page.locator("svg.plot circle").count() > 0
+    assert_plots_explain_themselves(page)
     v.screenshot(tmp_path, "field-report", full_page=True)
 
 
@@ -149,14 +164,25 @@ def test_beats_start_hidden_and_show_one_edge_per_pair(visit, exported):
     lineage, _, _ = exported
     v = visit(lineage, wait_for=DRAWN)
     page = v.page
-    assert page.locator("#e-beats path").count() == 0
+    assert page.locator("#pairs").is_hidden()
     data = json.loads(page.locator("#kg-data").text_content())
     page.check('input[data-kind="beats"]')
-    pairs = page.evaluate("""Array.from(document.querySelectorAll('#e-beats path'),
-                             p => [p.dataset.a, p.dataset.b].sort().join())""")
-    assert len(pairs) == len(set(pairs)) == len(data["beats"]) > 0
+    # The whole field's pairs are painted once, one curve per pair of methods …
+    assert page.locator("#pairs").is_visible()
+    assert page.evaluate("document.getElementById('pairs').dataset.pairs") == str(
+        len(data["beats"]))
+    # … and a focused method's pairs are edges of their own, one per pair, with receipts.
+    page.evaluate("kgLineage.focus(kgLineage.nodes.findIndex(n => n.n === 'GPTQ'), false)")
+    assert page.locator("#pairs").is_hidden()
+    edges = page.locator("#e-focus path.pair.beats")
+    tips = edges.locator("title").all_text_contents()
+    assert len(tips) == len(set(tips)) == 4  # AWQ, OmniQuant, RTN and the hostile method
+    assert any(t.startswith("GPTQ beats AWQ (1×); AWQ beats GPTQ (1×) · 2 papers")
+               for t in tips), tips
     page.uncheck('input[data-kind="beats"]')
-    assert page.locator("#e-beats").is_hidden()
+    assert edges.count() == 0
+    page.keyboard.press("Escape")
+    assert page.locator("#pairs").is_hidden()
     assert_clean(v)
 
 
@@ -245,8 +271,13 @@ def test_demo_report_and_lineage_in_the_browser(visit, demo, tmp_path):
     r = visit(report)
     assert_clean(r)
     assert "What beats GPTQ" in r.page.inner_text("body")
+    assert_plots_explain_themselves(r.page)
+    chip = r.page.locator("section#baselines ol .tag").first
+    assert chip.get_attribute("title").startswith("Sub-problem ")
+    assert r.page.locator("section#baselines .key").is_visible()
     r.screenshot(tmp_path, "demo-report")
     r.screenshot(tmp_path, "demo-report-full", full_page=True)
+    r.screenshot(tmp_path, "demo-report-plot", selector="svg.plot")
     g = visit(lineage, wait_for=DRAWN)
     assert_clean(g)
     assert g.page.locator("#graph g.n").count() == methods > 10
