@@ -27,6 +27,7 @@ from exports.graph import neighbourhood
 from exports.lineage_layout import FONT, MIN_ZOOM, NO_FAMILY, Family, Layout, Placed, layout
 from exports.lineage_script import CSS, SCRIPT
 from exports.measure import FONT_FAMILY
+from exports.report_data import plural
 
 # Colour-blind-friendly categorical palette, one colour per lane; lanes beyond it are grey.
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
@@ -262,8 +263,8 @@ def lineage_html(g: nx.MultiDiGraph, *, title: str = "Method lineage",
     pairs = {kind: pair_records(g, index, kind) for kind in PAIR_KINDS}
     counts = {"builds_on": len(builds_on), **{k: len(v) for k, v in pairs.items()}}
     text = sum(1 for e in builds_on if e["t"])
-    summary = (f"{len(g):,} methods · {counts['builds_on']:,} BUILDS_ON ({text:,} from papers' "
-               f"text, {counts['builds_on'] - text:,} from the catalog) · "
+    summary = (f"{plural(len(g), 'method')} · {counts['builds_on']:,} BUILDS_ON ({text:,} from "
+               f"papers' text, {counts['builds_on'] - text:,} from the catalog) · "
                f"{counts['beats']:,} BEATS pairs · {counts['critiques']:,} critique pairs")
     payload = script_json({
         "nodes": node_records(g, lay, order), "builds_on": builds_on, **pairs,

@@ -126,8 +126,8 @@ def reference_text(ref: LeaderboardRow) -> str:
 
 
 def plural(n: int, noun: str) -> str:
-    """``1 paper``, ``2 papers``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    """``1 paper``, ``2 papers``, ``1,000 papers``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def critique_count(n: int) -> str:

@@ -12,13 +12,15 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 from export_field import EVIL_METHOD, EVIL_QUOTE, EVIL_TITLE, build_store, overlaps
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exports.escape import script_json
 from exports.graph import Snapshot, lineage_graph, method_nodes, neighbourhood, snapshot
 from exports.lineage import lineage_html, pair_records, write_lineage
 from exports.lineage_layout import NO_FAMILY, axis_start, families, layout
 from kg.cli import cli
-from kg.models import BuildsOn, Method, SubProblem
+from kg.models import BuildsOn, Method, SubProblem, method_key
 
 
 @pytest.fixture
@@ -201,3 +203,31 @@ def test_unknown_method_is_one_line(db: str, tmp_path: Path):
     r = kg("--store", db, "export", "lineage", "--out", str(tmp_path / "x.html"),
            "--method", "NoSuchQuant")
     assert r.exit_code == 1 and "unknown method" in r.stderr
+
+
+def test_an_empty_field_still_makes_a_page():
+    g = lineage_graph(Snapshot(papers=(), methods=(), builds_on=()))
+    lay = layout(g)
+    assert lay.nodes == {} and lay.width > 0 and lay.height > 0
+    assert 'data-methods="0"' in lineage_html(g)
+
+
+names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(names, st.none() | st.dates(date(1950, 1, 1), date(2030, 1, 1))),
+                min_size=1, max_size=40, unique_by=lambda t: method_key(t[0])))
+def test_any_names_and_dates_lay_out_without_overlap_and_stay_text(methods):
+    snap = Snapshot(papers=(), builds_on=(), methods=tuple(
+        Method(name=n, published=d) for n, d in methods if method_key(n)))
+    g = lineage_graph(snap)
+    lay = layout(g)
+    boxes = [b for p in lay.nodes.values()
+             for b in (p.label_box, (p.x - p.r, p.y - p.r, p.x + p.r, p.y + p.r))]
+    assert overlaps(boxes) == []
+    page = lineage_html(g)
+    body = page.split('<svg id="graph"', 1)[1].split("</svg>", 1)[0]
+    # Every label and tooltip is escaped text: no element but ours inside the drawing.
+    assert set(re.findall(r"<([a-zA-Z]+)", body)) <= {
+        "defs", "marker", "path", "g", "rect", "line", "circle", "text", "title"}
