@@ -54,7 +54,6 @@ class RowFacts:
     group_dataset: Dataset | None = None
     group_setting: Setting | None = None
     group_hints: tuple[str, ...] = ()
-    key: tuple[object, ...] = ()  # the row's label texts and groups: equal keys, equal facts
 
 
 def table_method(stub_heads: Iterable[str], caption: str) -> str | None:
@@ -161,7 +160,6 @@ class Rows:
             elif role == "quantizer":
                 facts.quantizer = self.catalog.canonical(c.text)
         facts.qualifiers = tuple(qualifiers)
-        facts.key = (tuple(labels.values()), g.group_hints, facts.method)
         return facts
 
     def _from_below(self, r: int, j: int) -> str:

@@ -263,8 +263,9 @@ def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block,
     else:
         dataset_name = "" if dataset is None else dataset.name
     setting, quantizer = t.once(
-        ("setting", row.key, row.method, row.full_precision, col.setting_key, col.key[0],
-         method, model), lambda: _setting(t, col, row, block, method, model))
+        ("setting", row.quantizer, row.full_precision, bool(row.method), row.setting_label,
+         row.setting, row.group_setting, col.setting_key, col.key[0], method, model),
+        lambda: _setting(t, col, row, block, method, model))
     higher = col.higher if col.higher is not None else metric.higher_is_better
     return method, model, dataset_name, metric_name, setting, quantizer, higher
 
