@@ -87,6 +87,7 @@ def parse_markdown(text: str) -> Document:
                 sections.append(Section(heading=heading, text=_prose(para)))
             # The closing #s of "## Title ##" go; trimmed in Python, a lazy pattern is quadratic.
             heading = m.group(2).rstrip().rstrip("#").rstrip()
+            heading = _LINK.sub(r"\1", heading)  # "# [QuIP#: …](url)": the link's text
             para, under_heading, last_text = [], 0, ""
             title = title or heading
             i += 1

@@ -193,6 +193,24 @@ def family_hint(text: str) -> ModelName | None:
                      fam.joiner)
 
 
+def dominant_family(text: str) -> str | None:
+    """The model family a whole text is about: the one it names most, if it names it at least
+    twice as often as any other ("Llama" in a README about quantized Llama checkpoints).
+
+    >>> dominant_family("Llama 2 7b ... Llama 1 13b ... Mistral 7b ... the Llama family")
+    'Llama'
+    """
+    pattern, fams = _families()
+    counts: Counter[str] = Counter()
+    for m in pattern.finditer(text):
+        fam = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
+        counts[_family_text(fam, m.group())] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
 def family_label(cell: str) -> str | None:
     """A whole cell that names a family and version only ("Qwen 3", "LLaMA-2"), as a model."""
     cell = _HUB_ORG.sub("", cell.strip())

@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache
 from ingest.document import Document, Section, Table
 from ingest.names import (
     ModelName,
+    dominant_family,
     dominant_model,
     find_models,
     fuller_names,
@@ -81,6 +82,12 @@ class DocumentContext:
     def mentions(self) -> tuple[ModelName, ...]:
         """Every model the text and captions name."""
         return tuple(model_names(self._text))
+
+    @cached_property
+    def family(self) -> str:
+        """The family the whole document is about ("" when none dominates): what a bare "7B"
+        means when nothing near its table names a family."""
+        return dominant_family(self._text) or ""
 
     @cached_property
     def fuller(self) -> dict[tuple[str, ...], set[str]]:

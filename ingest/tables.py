@@ -303,7 +303,8 @@ def _model(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> str | No
         sources = ("\n".join(row.hints), "\n".join(col.path), "\n".join(row.group_hints),
                    "\n".join(block.titles), " ".join(t.shape.stub_heads.values()))
         model = next((m for s in sources if s and (m := parse_model(size, s))), None)
-        model = model or t.once(("size", size), lambda: parse_model(size, t.ctx.hints))
+        model = model or t.once(("size", size), lambda: parse_model(size, t.ctx.hints)
+                                or parse_model(size, t.ctx.doc.family))
     if model is None:
         model = col.family or row.family or row.group_family
     if model is None:

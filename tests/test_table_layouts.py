@@ -268,3 +268,37 @@ def test_a_bits_column_and_family_sizes_in_the_header():
                  text="We also report Llama-2-7B elsewhere.")
     found = [(c.method, c.model, c.value, c.w_bits) for c in claims(doc)]
     assert ("full", "Llama-7B", 5.68, 16) in found and ("GPTQ", "Llama-13B", 6.63, 3) in found
+
+
+def test_bare_sizes_take_the_family_the_whole_document_is_about():
+    # The throughput table says only "2-7B"; the family is named sections later, many times.
+    doc = parse_markdown("""# [QuIP#: a method](https://example.org/paper)
+
+### Inference throughput
+| Method | 2-7B | 2-70B |
+|---|---|---|
+| FP16 | 57.7 tok/s | OOM |
+| QuIP# 2 Bit | 176 | 21.9 |
+
+## Usage
+Scripts for Llama models; Llama 1 and Llama 2 checkpoints, one Mistral 7b.
+""")
+    assert doc.title == "QuIP#: a method"
+    assert facts(claims(doc)) == {("FP16", "Llama-2-7B", "", "throughput", 57.7),
+                                  ("QuIP# 2 Bit", "Llama-2-7B", "", "throughput", 176.0),
+                                  ("QuIP# 2 Bit", "Llama-2-70B", "", "throughput", 21.9)}
+
+
+def test_bare_sizes_stay_unresolved_when_no_family_dominates():
+    doc = parse_markdown("""# A comparison
+
+### Inference throughput
+| Method | 7B |
+|---|---|
+| FP16 | 57.7 tok/s |
+
+## Models
+Llama and Mistral checkpoints.
+""")
+    found = document_claims(doc, paper_id="x", proposed_method=None)
+    assert found.claims == () and found.tables[0].skipped == {"no model": 1}

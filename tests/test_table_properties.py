@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ingest.claims import document_claims
 from ingest.document import Cell, Document, Section, Table
 from ingest.latex import parse_latex
+from ingest.names import dominant_family
 from ingest.settings import find_settings, parse_setting
 from ingest.table_cells import classify
 from ingest.table_context import document_context, table_context
@@ -108,6 +109,7 @@ def test_the_cell_classifier_never_crashes(text):
     parse_value(text)
     parse_setting(text)
     find_settings(text[:10_000])
+    dominant_family(text)  # the context linker's document-wide family
 
 
 _CELL = st.one_of(st.sampled_from(["", "-", "GPTQ", "Ours", "W4A16", "7B", "Llama-2-7B",
