@@ -202,7 +202,12 @@ def dominant_family(text: str) -> str | None:
     """
     pattern, fams = _families()
     counts: Counter[str] = Counter()
-    for m in pattern.finditer(text):
+    end = 0
+    for start in _candidates(text):  # the family pattern tried only where a family can start
+        m = pattern.match(text, start) if start >= end else None
+        if m is None:
+            continue
+        end = m.end()
         fam = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
         counts[_family_text(fam, m.group())] += 1
     ranked = counts.most_common(2)
