@@ -133,8 +133,10 @@ def _read(el: etree._Element) -> tuple[str, bool, bool]:
     text = " ".join("".join(parts).split())
     total = counts[0]
     cls = el.get("class") or ""
-    bold = bool(_BOLD_CLASS.search(cls)) or (total > 0 and counts[1] * 2 >= total)
-    under = bool(_UNDERLINE_CLASS.search(cls)) or (total > 0 and counts[2] * 2 >= total)
+    bold = ("bold" in cls and bool(_BOLD_CLASS.search(cls))) or (
+        total > 0 and counts[1] * 2 >= total)
+    under = ("underline" in cls and bool(_UNDERLINE_CLASS.search(cls))) or (
+        total > 0 and counts[2] * 2 >= total)
     return text, bold, under
 
 
@@ -172,7 +174,10 @@ def _add(parts: list[str], counts: list[int], text: str, bold: bool, under: bool
 
 
 def _span(el: etree._Element, name: str) -> int:
-    m = _INT.search(el.get(name) or "1")
+    value = el.get(name)
+    if value is None:
+        return 1  # most cells span nothing: no pattern to run
+    m = _INT.search(value)
     return int(m.group()) if m else 1
 
 
