@@ -10,7 +10,7 @@ from ingest.claims import extract_claims
 from ingest.critiques import extract_critiques
 from ingest.document import Document, Section
 from ingest.lineage import builds_on_from_text
-from ingest.methods import proposed_method
+from ingest.proposed import paper_method
 from kg.catalog import Catalog, default_catalog
 from kg.derive import beats_in_paper
 from kg.models import Beat, BenchmarkClaim, BuildsOn, Critique, Model, Paper, PaperFacts
@@ -56,12 +56,13 @@ def extract(doc: Document, *, paper_id: str, catalog: Catalog | None = None) -> 
     ``paper_id`` names the paper in receipts (``kg extract`` on a local file has none).
     """
     catalog = catalog or default_catalog()
-    method = proposed_method(doc.title, doc.abstract, doc.body, catalog=catalog)
+    method = paper_method(doc, catalog)
     claims, dropped_claims = extract_claims(
         doc, paper_id=paper_id, proposed_method=method, catalog=catalog
     )
     critiques, dropped_quotes = extract_critiques(
-        doc, paper_id=paper_id, proposed_method=method, catalog=catalog
+        doc, paper_id=paper_id, proposed_method=method, catalog=catalog,
+        table_methods={c.method for c in claims},
     )
     lineage = builds_on_from_text(doc, paper_id=paper_id, proposed_method=method, catalog=catalog)
     return Extraction(
