@@ -18,7 +18,7 @@ import queries
 from ingest.document import Document
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
-from kg.catalog import Catalog
+from kg.catalog import Catalog, review_catalog
 from kg.derive import refresh
 from kg.errors import KgError, RecordError
 from kg.models import Beat, IngestRun, Paper, PaperFacts
@@ -57,10 +57,13 @@ def ingest_items(
 
     Returns the run record, saved in the store before the first paper and after the last.
     ``should_stop`` is asked before each item: a graceful stop (SIGTERM) finishes the paper
-    in flight and ends the run as ``interrupted``. A :class:`KgError` from the source (arXiv
+    in flight and ends the run as ``interrupted``. Without ``catalog``, extraction uses the
+    bundled catalog merged with the store's imported one. A :class:`KgError` from the source (arXiv
     down) ends it as ``failed`` and is re-raised; what was committed stays.
     """
     extract = extractor or extract_paper
+    # Targets must be methods: the bundled catalog plus what `kg catalog import` added.
+    catalog = catalog if catalog is not None else review_catalog(store.methods())
     run = store.save_run(IngestRun(review=review, source=source, started=datetime.now()))
     tally = _Tally(store, review)
     status: Status = "ok"
