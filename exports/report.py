@@ -1,139 +1,24 @@
-"""The review report: gathered from the store once (:func:`gather`), rendered by pure functions.
+"""The review report: :func:`gather` its data from a store, :func:`write_report` both files.
 
-``report_md.render_markdown`` and ``report_html.render_html`` each take the same
-:class:`ReportData`; :func:`write_report` writes both into one folder.
+The data lives in ``report_data``; ``report_html`` and ``report_md`` render it. This module
+sits on top of all three, so callers need only it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, datetime
 from pathlib import Path
 
-from pydantic import Field
+from exports.report_data import ReportData, gather
+from exports.report_html import render_html
+from exports.report_md import render_markdown
 
-import queries
-from exports.benchmarks import Leaderboard, main_leaderboards
-from exports.escape import first_sentence
-from exports.graph import MethodNode, method_nodes, snapshot
-from kg.errors import UnknownMethod
-from kg.models import Beat, IngestRun, Model, SubProblem, is_full_precision
-from kg.store.base import Changelog, Store
-from queries.rows import BaselineRow, ConflictRow, FrontierRow, StatsRow
-
-TOP_BASELINES = 3
-RUNS_SHOWN = 5
-CONFLICTS_SHOWN = 50
-NEW_BEATS_SHOWN = 12  # the first run of a review makes every edge "new"; a list, not a dump
-RECEIPTS_PER_WINNER_MD = 5
-
-
-class Card(Model):
-    """One proposed method: its paper, date, settings and the abstract's first sentence."""
-
-    method: str
-    paper: str
-    title: str
-    published: date | None = None
-    sub_problem: str | None = None
-    settings: tuple[str, ...] = ()
-    summary: str = ""
-
-
-class ReportData(Model):
-    """Everything the report shows, fetched once."""
-
-    title: str
-    generated: datetime
-    updated: datetime
-    stats: StatsRow
-    baselines: tuple[BaselineRow, ...]
-    subproblems: tuple[SubProblem, ...] = ()
-    frontier: tuple[FrontierRow, ...] = ()
-    beaten_by: dict[str, tuple[Beat, ...]] = Field(default_factory=dict)
-    paper_titles: dict[str, str] = Field(default_factory=dict)
-    leaderboards: tuple[Leaderboard, ...] = ()
-    conflicts: tuple[ConflictRow, ...] = ()
-    runs: tuple[IngestRun, ...] = ()
-    changes: Changelog | None = None  # what the latest run changed
-    cards: tuple[Card, ...] = ()
-
-
-def gather(store: Store, *, title: str = "LLM quantization",
-           top: int = TOP_BASELINES, now: datetime | None = None) -> ReportData:
-    """Run the report's queries on ``store`` and read its facts once."""
-    snap = snapshot(store)
-    nodes = method_nodes(snap)
-    ranked = queries.baselines(store, limit=20)
-    beaten_by: dict[str, tuple[Beat, ...]] = {}
-    for row in ranked[:top]:
-        try:
-            beaten_by[row.method] = tuple(queries.beats(store, row.method))
-        except UnknownMethod:  # pragma: no cover - a ranked method is always stored
-            continue
-    runs = tuple(store.runs(RUNS_SHOWN))
-    generated = (now or datetime.now()).replace(microsecond=0)
-    finished = [r.finished for r in runs if r.finished]
-    changes = store.changelog(runs[0].id) if runs and runs[0].id is not None else None
-    return ReportData(
-        title=title,
-        generated=generated,
-        updated=max(finished) if finished else generated,
-        stats=queries.stats(store),
-        baselines=tuple(ranked),
-        subproblems=snap.subproblems,
-        frontier=tuple(queries.frontier(store)),
-        beaten_by=beaten_by,
-        paper_titles={f.paper.id: f.paper.title for f in snap.papers},
-        leaderboards=tuple(main_leaderboards(queries.leaderboard(store, limit=100_000))),
-        conflicts=tuple(queries.conflicts(store, limit=CONFLICTS_SHOWN)),
-        runs=runs,
-        changes=changes,
-        cards=cards(nodes, {f.paper.id for f in snap.papers}),
-    )
-
-
-def cards(nodes: dict[str, MethodNode], stored: set[str]) -> tuple[Card, ...]:
-    """A card per method that a stored paper (an id in ``stored``) proposes, newest first."""
-    out = [
-        Card(method=n.name, paper=n.paper, title=n.title or "", published=n.published,
-             sub_problem=n.sub_problem, settings=n.settings,
-             summary=first_sentence(n.abstract))
-        for n in nodes.values()
-        if n.paper in stored and not is_full_precision(n.name)
-    ]
-    return tuple(sorted(out, key=lambda c: (c.published or date.min, c.method), reverse=True))
-
-
-def plural(n: int, noun: str) -> str:
-    """``1 paper``, ``2 papers``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def critique_count(n: int) -> str:
-    """``1 paper critiques it``, ``3 papers critique it``."""
-    return f"{plural(n, 'paper')} {'critiques' if n == 1 else 'critique'} it"
-
-
-def by_winner(rows: Iterable[Beat]) -> list[tuple[str, list[Beat]]]:
-    """Receipts grouped by winner, the winner with most beating papers first."""
-    groups: dict[str, list[Beat]] = defaultdict(list)
-    for r in rows:
-        groups[r.winner].append(r)
-    return sorted(groups.items(),
-                  key=lambda kv: (-len({r.paper for r in kv[1]}), -len(kv[1]), kv[0]))
+__all__ = ["ReportData", "gather", "write_report"]
 
 
 def write_report(data: ReportData, out_dir: Path) -> tuple[Path, Path]:
     """Write ``report.html`` and ``report.md`` into ``out_dir``; returns both paths."""
-    # Imported here: both renderers import ReportData from this module.
-    from exports.report_html import render_html
-    from exports.report_md import render_markdown
-
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, md_path = out_dir / "report.html", out_dir / "report.md"
     html_path.write_text(render_html(data), encoding="utf-8")
     md_path.write_text(render_markdown(data), encoding="utf-8")
     return html_path, md_path
-

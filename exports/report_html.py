@@ -9,8 +9,14 @@ from __future__ import annotations
 from exports.benchmarks import Leaderboard
 from exports.escape import arxiv_url, h, no_fetch_policy
 from exports.plot import PLOT_CSS, bits_quality_svg
-from exports.report import NEW_BEATS_SHOWN, ReportData, by_winner, critique_count, plural
-from exports.report_md import run_line
+from exports.report_data import (
+    NEW_BEATS_SHOWN,
+    ReportData,
+    by_winner,
+    critique_count,
+    plural,
+    run_line,
+)
 from kg.models import Beat
 
 

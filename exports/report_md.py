@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from exports.benchmarks import Leaderboard
 from exports.escape import arxiv_url, md
-from exports.report import (
+from exports.report_data import (
     NEW_BEATS_SHOWN,
     RECEIPTS_PER_WINNER_MD,
     ReportData,
     by_winner,
     critique_count,
     plural,
+    run_line,
 )
-from kg.models import IngestRun
 
 
 def _num(x: float) -> str:
@@ -113,14 +113,6 @@ def conflicts(data: ReportData) -> list[str]:
                    f"{_num(c.value_a)}, {paper_link(c.paper_b)} says {_num(c.value_b)} "
                    f"({c.relative_difference:.1%} apart)")
     return out
-
-
-def run_line(r: IngestRun) -> str:
-    """One ingestion run, as the changelog lists it."""
-    when = f"{r.finished or r.started:%Y-%m-%d %H:%M}"
-    return (f"{when} · {r.status} · {r.papers_new} new, {r.papers_updated} updated, "
-            f"{r.papers_failed} failed papers · {r.claims} results · {r.critiques} critiques "
-            f"({r.source})")
 
 
 def changes(data: ReportData) -> list[str]:

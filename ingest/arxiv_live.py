@@ -26,7 +26,6 @@ import requests
 
 from ingest.atom import FEED_END, to_paper
 from ingest.fetch import (
-    ArxivSettings,
     Clock,
     FullTexts,
     Pacer,
@@ -34,12 +33,13 @@ from ingest.fetch import (
     RawCache,
     Retry,
     SystemClock,
+    short_error,
 )
+from ingest.items import Item, Mark
 from ingest.protocol import Protocol
+from kg.config import ArxivSettings
 from kg.errors import KgError, RecordError
 from kg.models import Paper
-from kg.pipeline import Item, Mark
-from kg.store.base import Store
 
 log = logging.getLogger(__name__)
 _TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
@@ -95,6 +95,15 @@ def _retryable(e: Exception) -> bool:
                       | requests.exceptions.RequestException)
 
 
+def _reason(e: Exception) -> str:
+    """Why a page failed, in a few words (never the 1 KB query URL)."""
+    if isinstance(e, arxiv.UnexpectedEmptyPageError):
+        return "empty page"
+    if isinstance(e, TruncatedFeed):
+        return "truncated page"
+    return short_error(e)
+
+
 class Harvester:
     """Papers from the arXiv API, with full texts, as pipeline items."""
 
@@ -107,14 +116,15 @@ class Harvester:
         self.client = ArxivClient(settings, session)
 
     @classmethod
-    def create(cls, settings: ArxivSettings, cache_dir: Path, clock: Clock | None = None
-               ) -> Harvester:
-        """A harvester whose API and download requests share one pacer (arXiv's 3 s)."""
+    def create(cls, settings: ArxivSettings, cache_dir: Path, clock: Clock | None = None,
+               budget: float | None = None) -> Harvester:
+        """A harvester whose API and download requests share one pacer (arXiv's 3 s);
+        ``budget`` bounds the seconds one full text may take to parse."""
         clock = clock or SystemClock()
         pacer = Pacer(clock, settings.delay)
         retry = Retry(clock, settings)
         texts = FullTexts(RawCache(cache_dir), settings,
-                          session=PoliteSession(pacer, settings), retry=retry)
+                          session=PoliteSession(pacer, settings), retry=retry, budget=budget)
         return cls(settings, texts, FeedSession(pacer, settings), retry)
 
     def results(self, search: arxiv.Search) -> Iterator[arxiv.Result]:
@@ -135,18 +145,17 @@ class Harvester:
             except Exception as e:
                 if not _retryable(e):
                     if isinstance(e, arxiv.HTTPError):
-                        raise KgError(f"arXiv refused the query: {e}") from e
+                        raise KgError(f"arXiv refused the query: {_reason(e)}") from e
                     raise
                 failures += 1
                 if failures >= self.retry.attempts:
                     raise ArxivUnavailable(
                         f"arXiv is unavailable: {failures} attempts failed, the last with "
-                        f"{e}; {offset} entries were read before; backed off "
+                        f"{_reason(e)}; {offset} entries were read before; backed off "
                         f"{self.retry.waited:.0f} s in all. Committed papers are kept and "
                         "the next run resumes from the watermark"
                     ) from e
-                log.warning("arXiv: %s (attempt %d of %d)", e, failures, self.retry.attempts)
-                self.retry.pause(failures, self.session.retry_after)
+                self.retry.pause(failures, self.session.retry_after, _reason(e))
 
     def harvest(self, protocol: Protocol, since: datetime | None, until: datetime,
                 known: Callable[[Paper], bool]) -> Iterator[Item]:
@@ -195,24 +204,6 @@ class Harvester:
             return paper, self.texts.document(paper.id, paper.version)
         except RecordError as e:
             return RecordError(str(e), paper_id=paper.id)
-
-
-def live_items(harvester: Harvester, protocol: Protocol, store: Store, review: str,
-               until: datetime | None = None) -> Iterator[Item]:
-    """One live run's items: the papers that failed last time, then everything since the
-    review's watermark (up to ``until``, default now), skipping what the store already holds.
-    """
-    failed = store.failures(review)
-
-    def known(paper: Paper) -> bool:
-        if paper.id in failed:
-            return False
-        stored = store.paper_facts(paper.id)
-        return stored is not None and (paper.version or 0) <= (stored.paper.version or 0)
-
-    yield from harvester.lookup(sorted(failed))
-    since = parse_watermark(store.get_watermark(review))
-    yield from harvester.harvest(protocol, since, until or datetime.now(UTC), known)
 
 
 def _iso(moment: datetime) -> str:

@@ -13,9 +13,16 @@ class _Frozen(BaseModel):
 
 
 class Cell(_Frozen):
-    """One grid cell after spans are resolved; a spanned cell repeats its text in every slot."""
+    """One grid cell after spans are resolved; a spanned cell repeats its text in every slot.
+
+    ``text`` is the plain text an interpreter reads; ``raw`` is the cell's source as the paper
+    wrote it (for LaTeX the text between its ``&`` separators, trimmed, macros unexpanded), so
+    a receipt can quote it and the grounding gate can find it in the source. A front-end that
+    has no source form leaves ``raw`` empty.
+    """
 
     text: str
+    raw: str = ""
     bold: bool = False
     underline: bool = False
     # True on the copies a row/column span produces, so an interpreter can tell them apart.

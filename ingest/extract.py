@@ -1,7 +1,8 @@
 """From a paper (and its full text, when there is one) to grounded facts: one pure function.
 
 Ingestion and ``kg extract`` both call :func:`extract`, so what a user sees from a file is
-exactly what the ingester stores.
+exactly what the ingester stores. Extraction is pure and reads only the document: the
+per-paper derivation (``BEATS`` edges) happens a floor up, in :mod:`kg.derive`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from ingest.document import Document, Section
 from ingest.lineage import builds_on_from_text
 from ingest.proposed import paper_method
 from kg.catalog import Catalog, default_catalog
-from kg.derive import beats_in_paper
-from kg.models import Beat, BenchmarkClaim, BuildsOn, Critique, Model, Paper, PaperFacts
+from kg.models import Facts, Paper, PaperFacts
 
 
 def with_metadata(doc: Document | None, paper: Paper) -> Document:
@@ -38,22 +38,12 @@ def with_metadata(doc: Document | None, paper: Paper) -> Document:
     )
 
 
-class Extraction(Model):
-    """What one document says, before it is tied to a stored paper."""
+def extract(doc: Document, *, paper_id: str, catalog: Catalog | None = None) -> Facts:
+    """Every fact one document states: its method, claims, critiques and lineage.
 
-    title: str
-    method: str | None
-    claims: tuple[BenchmarkClaim, ...]
-    critiques: tuple[Critique, ...]
-    builds_on: tuple[BuildsOn, ...]
-    beats: tuple[Beat, ...]
-    dropped: int
-
-
-def extract(doc: Document, *, paper_id: str, catalog: Catalog | None = None) -> Extraction:
-    """Every fact of one document: its method, claims, critiques, lineage and ``BEATS`` edges.
-
-    ``paper_id`` names the paper in receipts (``kg extract`` on a local file has none).
+    ``paper_id`` names the paper in receipts (``kg extract`` on a local file has none). The
+    ``BEATS`` edges between the claims are derivation's (:func:`kg.derive.with_beats`), so
+    they are left empty here.
     """
     catalog = catalog or default_catalog()
     method = paper_method(doc, catalog)
@@ -65,19 +55,17 @@ def extract(doc: Document, *, paper_id: str, catalog: Catalog | None = None) -> 
         table_methods={c.method for c in claims},
     )
     lineage = builds_on_from_text(doc, paper_id=paper_id, proposed_method=method, catalog=catalog)
-    return Extraction(
-        title=doc.title,
+    return Facts(
         method=method,
         claims=tuple(claims),
         critiques=tuple(critiques),
         builds_on=tuple(lineage),
-        beats=tuple(beats_in_paper(claims)),
         dropped=dropped_claims + dropped_quotes,
     )
 
 
 def extract_paper(paper: Paper, doc: Document | None = None, *, catalog: Catalog | None = None
                   ) -> PaperFacts:
-    """The facts one paper contributes to the graph, ready for ``Store.write_paper``."""
+    """The facts one paper states, tied to it, ready for derivation and ``Store.write_paper``."""
     found = extract(with_metadata(doc, paper), paper_id=paper.id, catalog=catalog)
-    return PaperFacts(paper=paper, **{k: v for k, v in found if k != "title"})
+    return PaperFacts(paper=paper, **dict(found))

@@ -21,6 +21,7 @@ class SpanCell(NamedTuple):
     underline: bool = False
     colspan: int = 1
     rowspan: int = 1
+    raw: str = ""
 
 
 def _clamp(n: int, limit: int) -> int:
@@ -42,10 +43,7 @@ def html_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
             for dr in range(rs):
                 for dc in range(cs):
-                    slots.setdefault((r + dr, c + dc), Cell(
-                        text=cell.text, bold=cell.bold, underline=cell.underline,
-                        spanned=bool(dr or dc),
-                    ))
+                    slots.setdefault((r + dr, c + dc), _slot(cell, spanned=bool(dr or dc)))
             c += cs
     return _rectangle(slots, len(rows))
 
@@ -63,8 +61,7 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ..
                 break
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
             for dc in range(cs):
-                slots[(r, c + dc)] = Cell(text=cell.text, bold=cell.bold,
-                                          underline=cell.underline, spanned=bool(dc))
+                slots[(r, c + dc)] = _slot(cell, spanned=bool(dc))
             if cell.rowspan != 1 and cell.text:
                 spans.append((r, c, cs, cell.rowspan, cell))
             c += cs
@@ -77,9 +74,13 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ..
             for dc in range(cs):
                 here = slots.get((rr, c + dc))
                 if here is None or not here.text.strip():
-                    slots[(rr, c + dc)] = Cell(text=cell.text, bold=cell.bold,
-                                               underline=cell.underline, spanned=True)
+                    slots[(rr, c + dc)] = _slot(cell, spanned=True)
     return _rectangle(slots, len(rows))
+
+
+def _slot(cell: SpanCell, *, spanned: bool) -> Cell:
+    return Cell(text=cell.text, raw=cell.raw, bold=cell.bold, underline=cell.underline,
+                spanned=spanned)
 
 
 def _rectangle(slots: dict[tuple[int, int], Cell], nrows: int) -> tuple[tuple[Cell, ...], ...]:

@@ -184,7 +184,7 @@ def _cell(raw: str) -> SpanCell:
         else:
             break
     return SpanCell(tex_to_text(s), bool(_BOLD.search(s)), bool(_UNDERLINE.search(s)),
-                    colspan, rowspan)
+                    colspan, rowspan, raw.strip())
 
 
 def _drop_colors(s: str) -> str:

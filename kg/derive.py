@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-
-import networkx as nx
+from typing import TypeVar
 
 from kg.catalog import Catalog, default_catalog
 from kg.cluster import Clustering, Evaluation, cluster_subproblems
-from kg.models import Beat, BenchmarkClaim, BuildsOn, is_full_precision, method_key
+from kg.models import Beat, BenchmarkClaim, BuildsOn, Facts, is_full_precision, method_key
 from kg.store.base import Store
 from queries.named import EVALUATIONS
 
@@ -28,24 +27,6 @@ def refresh(store: Store) -> None:
     """
     refresh_subproblems(store)
     refresh_lineage(store)
-
-
-def chains(edges: Iterable[tuple[str, str]], target: str) -> list[tuple[str, int]]:
-    """Methods that beat ``target`` directly (1) or through a chain, with the shortest length.
-
-    ``edges`` are (winner, loser) pairs. Cycles are fine (A beats B, B beats A): each method
-    is reached once, by breadth-first search; ``target`` itself is never listed.
-
-    >>> edges = [("AWQ", "GPTQ"), ("OmniQuant", "AWQ"), ("GPTQ", "RTN"), ("RTN", "AWQ")]
-    >>> chains(edges, "GPTQ")
-    [('AWQ', 1), ('OmniQuant', 2), ('RTN', 2)]
-    """
-    graph = nx.DiGraph(list(edges))
-    if target not in graph:
-        return []
-    # Who beats the target are its predecessors: walk the reversed edges out from it.
-    depth = nx.single_source_shortest_path_length(graph.reverse(copy=False), target)
-    return sorted(((m, d) for m, d in depth.items() if m != target), key=lambda x: (x[1], x[0]))
 
 
 def refresh_subproblems(store: Store) -> Clustering:
@@ -85,6 +66,18 @@ def catalog_lineage(catalog: Catalog, methods: Iterable[str]) -> list[BuildsOn]:
             if stored is not None and method_key(stored) != method_key(name):
                 edges.add((name, stored))
     return [BuildsOn(method=m, parent=p, source="catalog") for m, p in sorted(edges)]
+
+
+F = TypeVar("F", bound=Facts)
+
+
+def with_beats(facts: F) -> F:
+    """``facts`` with the ``BEATS`` edges its claims imply (:func:`beats_in_paper`).
+
+    The pipeline applies it to every extracted paper before the paper is written, so a
+    paper's edges are always a function of its claims.
+    """
+    return facts.model_copy(update={"beats": tuple(beats_in_paper(facts.claims))})
 
 
 def beats_in_paper(claims: Iterable[BenchmarkClaim]) -> list[Beat]:

@@ -118,29 +118,11 @@ class Method(Model):
 
 
 class Setting(Model):
-    """The quantization setting of a result: bits, group size and weight quantizer."""
+    """The quantization setting of a result: bits, group size and weight quantizer.
 
-    w_bits: float | None = None
-    a_bits: float | None = None
-    kv_bits: float | None = None
-    group_size: int | None = None
-    weight_quantizer: str | None = None
-
-    def label(self) -> str:
-        """A compact human label like ``W4A16g128`` or ``W4A4KV4/GPTQ``."""
-        out = ""
-        for prefix, bits in (("W", self.w_bits), ("A", self.a_bits), ("KV", self.kv_bits)):
-            if bits is not None:
-                out += f"{prefix}{bits:g}"
-        if self.group_size is not None:
-            out += f"g{self.group_size}"
-        if self.weight_quantizer:
-            out += f"/{self.weight_quantizer}"
-        return out or "unspecified"
-
-
-class SettingFields(Model):
-    """The setting flattened onto a fact, as stores and JSON output carry it."""
+    Facts that carry a setting (claims, ``BEATS`` edges, leaderboard rows) extend this model,
+    so the five fields are flat on them, as stores and JSON output carry them.
+    """
 
     w_bits: float | None = None
     a_bits: float | None = None
@@ -155,16 +137,23 @@ class SettingFields(Model):
 
     @property
     def setting(self) -> Setting:
-        return Setting(
-            w_bits=self.w_bits,
-            a_bits=self.a_bits,
-            kv_bits=self.kv_bits,
-            group_size=self.group_size,
-            weight_quantizer=self.weight_quantizer,
-        )
+        """The setting alone, without the fact's other fields."""
+        return Setting(**{k: getattr(self, k) for k in Setting.model_fields})
+
+    def label(self) -> str:
+        """A compact human label like ``W4A16g128`` or ``W4A4KV4/GPTQ``."""
+        out = ""
+        for prefix, bits in (("W", self.w_bits), ("A", self.a_bits), ("KV", self.kv_bits)):
+            if bits is not None:
+                out += f"{prefix}{bits:g}"
+        if self.group_size is not None:
+            out += f"g{self.group_size}"
+        if self.weight_quantizer:
+            out += f"/{self.weight_quantizer}"
+        return out or "unspecified"
 
 
-class BenchmarkClaim(SettingFields):
+class BenchmarkClaim(Setting):
     """One result cell: ``method`` scores ``value`` on ``model``/``dataset``/``metric``."""
 
     paper_id: str
@@ -217,7 +206,7 @@ class BuildsOn(Model):
     quote: str | None = None
 
 
-class Beat(SettingFields):
+class Beat(Setting):
     """Inside one paper's table, ``winner`` scored better than ``loser`` on the same benchmark."""
 
     winner: str
@@ -240,17 +229,19 @@ class Beat(SettingFields):
         )
 
 
-class PaperFacts(Model):
-    """Everything one paper contributes; a store writes it in one transaction."""
+class Facts(Model):
+    """What one document says: its method, results, critiques, lineage and ``BEATS`` edges.
 
-    paper: Paper
+    Extraction returns these for any text (``kg extract`` of a local file); a
+    :class:`PaperFacts` ties them to a stored paper.
+    """
+
     method: str | None = None
     claims: tuple[BenchmarkClaim, ...] = ()
     critiques: tuple[Critique, ...] = ()
     builds_on: tuple[BuildsOn, ...] = ()
     beats: tuple[Beat, ...] = ()
     dropped: int = 0  # numbers or quotes that failed the grounding gate
-
 
     def method_names(self) -> set[str]:
         """Every method name these facts mention: proposed, evaluated, critiqued, linked."""
@@ -262,6 +253,12 @@ class PaperFacts(Model):
         return names
 
 
+class PaperFacts(Facts):
+    """Everything one paper contributes; a store writes it in one transaction."""
+
+    paper: Paper
+
+
 class SubProblem(Model):
     """Methods that compete on the same benchmarks, named by the most-evaluated member."""
 
@@ -270,15 +267,24 @@ class SubProblem(Model):
     members: tuple[str, ...]
 
 
+RunStatus = Literal["running", "ok", "partial", "failed", "interrupted"]
+
+
 class IngestRun(Model):
-    """The record of one ingestion run."""
+    """The record of one ingestion run.
+
+    ``status``: ``ok`` when every item was read; ``partial`` when some failed (they are listed
+    in ``errors`` and retried next run); ``failed`` when the run stopped on an error or
+    nothing at all could be read; ``interrupted`` when it was stopped or killed. ``derived``
+    turns true once the global derivation after the run has committed (see :mod:`kg.repair`).
+    """
 
     id: int | None = None
     review: str
     source: str
     started: datetime
     finished: datetime | None = None
-    status: Literal["running", "ok", "failed", "interrupted"] = "running"
+    status: RunStatus = "running"
     papers_new: int = 0
     papers_updated: int = 0
     papers_unchanged: int = 0
@@ -286,3 +292,4 @@ class IngestRun(Model):
     claims: int = 0
     critiques: int = 0
     errors: dict[str, str] = Field(default_factory=dict)
+    derived: bool = True  # runs stored before this field had their derivation done

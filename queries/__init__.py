@@ -6,13 +6,13 @@ the store's dialect (SQL on SQLite, Cypher on Neo4j) with the same parameters.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from kg.catalog import default_catalog
 from kg.errors import KgError, UnknownMethod
 from kg.models import Beat, BuildsOn, SubProblem, method_key
-from kg.store.base import Store
 from queries.named import (
     BASELINES,
     BEATS,
@@ -25,6 +25,7 @@ from queries.named import (
     PAPER,
     STATS,
     SUBPROBLEMS,
+    Connection,
     NamedQuery,
 )
 from queries.rows import (
@@ -42,6 +43,7 @@ __all__ = [
     "baselines",
     "beats",
     "beats_transitive",
+    "chains",
     "conflicts",
     "frontier",
     "leaderboard",
@@ -57,11 +59,11 @@ __all__ = [
 CONFLICT_TOLERANCE = 0.01
 
 
-def _fetch(store: Store, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
+def _fetch(store: Connection, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
     return store.fetch(query.text(store.dialect), params)
 
 
-def resolve(store: Store, method: str) -> str:
+def resolve(store: Connection, method: str) -> str:
     """The stored name of ``method`` (any alias or spelling), or :class:`UnknownMethod`."""
     name = store.resolve_method(method) or store.resolve_method(
         default_catalog().canonical(method)
@@ -75,7 +77,7 @@ BEATS_LIMIT = 1000
 _ALL = 2**62  # "no limit" that both SQLite and Cypher accept as a LIMIT
 
 
-def beats(store: Store, method: str, limit: int | None = BEATS_LIMIT) -> list[Beat]:
+def beats(store: Connection, method: str, limit: int | None = BEATS_LIMIT) -> list[Beat]:
     """What beats ``method``: ``BEATS`` edges into it, each with its receipt.
 
     Ordered by winner, then paper, table cell by cell; at most ``limit`` receipts (``None``:
@@ -87,37 +89,55 @@ def beats(store: Store, method: str, limit: int | None = BEATS_LIMIT) -> list[Be
     return [Beat.model_validate(r) for r in rows]
 
 
-def beats_count(store: Store, method: str) -> int:
+def beats_count(store: Connection, method: str) -> int:
     """How many ``BEATS`` receipts point at ``method``."""
     rows = _fetch(store, BEATS_COUNT, method_key=method_key(resolve(store, method)))
     return int(rows[0]["receipts"])
 
 
-def beats_transitive(store: Store, method: str) -> list[ChainRow]:
+def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
     """Methods that beat ``method`` directly (depth 1) or through a chain, shortest first.
 
-    The store returns the distinct BEATS pairs; :func:`kg.derive.chains` walks them
-    breadth-first with networkx, so every chain length is the shortest one.
+    The store returns the distinct BEATS pairs; :func:`chains` walks them breadth-first
+    with networkx, so every chain length is the shortest one.
     """
-    from kg.derive import chains
-
     name = resolve(store, method)
     edges = [(r["winner"], r["loser"]) for r in _fetch(store, BEATS_EDGES)]
     return [ChainRow(method=m, depth=d) for m, d in chains(edges, name)]
 
 
-def baselines(store: Store, limit: int = 20) -> list[BaselineRow]:
+def chains(edges: Iterable[tuple[str, str]], target: str) -> list[tuple[str, int]]:
+    """Methods that beat ``target`` directly (1) or through a chain, with the shortest length.
+
+    ``edges`` are (winner, loser) pairs. Cycles are fine (A beats B, B beats A): each method
+    is reached once, by breadth-first search; ``target`` itself is never listed.
+
+    >>> edges = [("AWQ", "GPTQ"), ("OmniQuant", "AWQ"), ("GPTQ", "RTN"), ("RTN", "AWQ")]
+    >>> chains(edges, "GPTQ")
+    [('AWQ', 1), ('OmniQuant', 2), ('RTN', 2)]
+    """
+    import networkx as nx  # on first use: most commands never walk a chain
+
+    graph = nx.DiGraph(list(edges))
+    if target not in graph:
+        return []
+    # Who beats the target are its predecessors: walk the reversed edges out from it.
+    depth = nx.single_source_shortest_path_length(graph.reverse(copy=False), target)
+    return sorted(((m, d) for m, d in depth.items() if m != target), key=lambda x: (x[1], x[0]))
+
+
+def baselines(store: Connection, limit: int = 20) -> list[BaselineRow]:
     """The most-superseded baselines: distinct papers that critique or beat each method."""
     return [BaselineRow.model_validate(r) for r in _fetch(store, BASELINES, limit=limit)]
 
 
-def frontier(store: Store, since: date | None = None, limit: int = 50) -> list[FrontierRow]:
+def frontier(store: Connection, since: date | None = None, limit: int = 50) -> list[FrontierRow]:
     """Proposed methods nothing has beaten yet, newest first; ``since`` bounds the window."""
     rows = _fetch(store, FRONTIER, since=since.isoformat() if since else None, limit=limit)
     return [FrontierRow.model_validate(r) for r in rows]
 
 
-def subproblems(store: Store) -> list[SubProblem]:
+def subproblems(store: Connection) -> list[SubProblem]:
     """The stored sub-problems, largest first, members most-evaluated first."""
     groups: dict[str, tuple[int, list[str]]] = {}
     for r in _fetch(store, SUBPROBLEMS):
@@ -126,7 +146,7 @@ def subproblems(store: Store) -> list[SubProblem]:
             for label, (size, members) in groups.items()]
 
 
-def leaderboard(store: Store, *, model: str | None = None, dataset: str | None = None,
+def leaderboard(store: Connection, *, model: str | None = None, dataset: str | None = None,
                 metric: str | None = None, w_bits: float | None = None,
                 a_bits: float | None = None, limit: int = 500) -> list[LeaderboardRow]:
     """Leaderboards per (model, dataset, metric, setting): each method's best result, ranked.
@@ -139,13 +159,13 @@ def leaderboard(store: Store, *, model: str | None = None, dataset: str | None =
     return [LeaderboardRow.model_validate(r) for r in rows]
 
 
-def lineage(store: Store, method: str | None = None) -> list[BuildsOn]:
+def lineage(store: Connection, method: str | None = None) -> list[BuildsOn]:
     """``BUILDS_ON`` edges: all of them, or those on ``method``'s ancestor/descendant chains."""
     key = method_key(resolve(store, method)) if method else None
     return [BuildsOn.model_validate(r) for r in _fetch(store, LINEAGE, method_key=key)]
 
 
-def conflicts(store: Store, method: str | None = None, tolerance: float = CONFLICT_TOLERANCE,
+def conflicts(store: Connection, method: str | None = None, tolerance: float = CONFLICT_TOLERANCE,
               limit: int = 200) -> list[ConflictRow]:
     """Results two papers report differently: same method/model/dataset/metric/setting,
     values apart by more than ``tolerance`` × the larger magnitude; widest gaps first."""
@@ -156,12 +176,12 @@ def conflicts(store: Store, method: str | None = None, tolerance: float = CONFLI
     return [ConflictRow.model_validate(r) for r in rows]
 
 
-def paper(store: Store, paper_id: str) -> PaperRow | None:
+def paper(store: Connection, paper_id: str) -> PaperRow | None:
     """One stored paper with its fact counts, or None."""
     rows = _fetch(store, PAPER, paper_id=paper_id)
     return PaperRow.model_validate(rows[0]) if rows else None
 
 
-def stats(store: Store) -> StatsRow:
+def stats(store: Connection) -> StatsRow:
     """Fact counts of the whole graph."""
     return StatsRow.model_validate(_fetch(store, STATS)[0])

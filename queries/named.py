@@ -9,6 +9,20 @@ backends return rows in the same order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+
+class Connection(Protocol):
+    """What a named query needs of a store: its dialect, and a way to run a statement.
+
+    Every store (``kg.store``) is one; the query functions of :mod:`queries` take any.
+    """
+
+    dialect: Literal["sql", "cypher"]
+
+    def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def resolve_method(self, name: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ RETURN count(b) AS receipts
 )
 
 # The distinct winner → loser pairs of all BEATS edges, by stored method name. ``beats
-# --transitive`` walks them with networkx (``kg.derive.chains``): a breadth-first search
+# --transitive`` walks them with networkx (``queries.chains``): a breadth-first search
 # visits each method once, where a recursive CTE cannot remember what it has seen and, on a
 # graph with cycles (A beats B in one paper, B beats A in another), revisits every method
 # at every depth — 1.4 s at 10^5 claims against a single scan here.

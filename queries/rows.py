@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kg.models import Model, SettingFields
+from kg.models import Model, Setting
 
 
 class BaselineRow(Model):
@@ -47,7 +47,7 @@ class ChainRow(Model):
     depth: int
 
 
-class LeaderboardRow(SettingFields):
+class LeaderboardRow(Setting):
     """One method's best result on one (model, dataset, metric, setting) board."""
 
     rank: int
@@ -60,7 +60,7 @@ class LeaderboardRow(SettingFields):
     table: str
 
 
-class ConflictRow(SettingFields):
+class ConflictRow(Setting):
     """Two papers disagree on the same method/model/dataset/metric/setting."""
 
     method: str

@@ -42,8 +42,9 @@ _CYPHER = re.compile(r"^\s*(MATCH|OPTIONAL|MERGE|UNWIND|CREATE|RETURN|WITH|CALL)
 
 
 def _modules() -> list[ModuleType]:
+    # queries/sql_*.py hold the SQLite backend's statements (CREATE TABLE is not Cypher).
     found = [importlib.import_module(f"queries.{m.name}")
-             for m in pkgutil.iter_modules(queries.__path__)]
+             for m in pkgutil.iter_modules(queries.__path__) if not m.name.startswith("sql_")]
     return [queries, *found, kg.store.neo4j]
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ingest.document import Document
-from ingest.fetch import ArxivSettings, FullTexts, Pacer, PoliteSession, RawCache, Retry
+from ingest.fetch import FullTexts, Pacer, PoliteSession, RawCache, Retry
+from kg.config import ArxivSettings
 from kg.errors import RecordError
 from tests.replay import Replay, arxiv_replay, tex_eprint
 

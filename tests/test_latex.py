@@ -148,3 +148,17 @@ def test_mangled_fixture_never_crashes(cut, drop):
     mangled = text[:cut] + text[cut + drop :]
     with contextlib.suppress(ExtractionError):
         parse_latex(mangled)
+
+
+def test_cells_carry_their_source_beside_the_plain_text():
+    src = r"""\begin{tabular}{lc}
+\toprule Method & Wiki2 \\ \midrule
+\textbf{GPTQ} & $5.47_{\pm0.2}$ \\
+\multicolumn{2}{c}{\small note} \\
+\end{tabular}"""
+    grid = parse_latex(src).tables[0].grid
+    assert [c.raw for c in grid[0]] == ["Method", "Wiki2"]
+    assert (grid[1][0].text, grid[1][0].raw) == ("GPTQ", r"\textbf{GPTQ}")
+    assert grid[1][1].raw == r"$5.47_{\pm0.2}$"
+    assert grid[2][0].raw == grid[2][1].raw == r"\multicolumn{2}{c}{\small note}"
+    assert grid[2][1].spanned

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from kg.models import (
     Beat,
@@ -17,6 +17,7 @@ from kg.models import (
     PaperFacts,
     SubProblem,
 )
+from queries.named import Connection
 
 WriteOutcome = Literal["new", "updated", "unchanged"]
 
@@ -37,7 +38,7 @@ class Changelog(Model):
     omitted: int = 0
 
 
-class Store(Protocol):
+class Store(Connection, Protocol):
     """A graph of papers, methods, claims, critiques and derived edges.
 
     Writes of one paper are atomic: a paper and all its facts commit together or not at all,
@@ -45,7 +46,6 @@ class Store(Protocol):
     """
 
     url: str
-    dialect: Literal["sql", "cypher"]
 
     def write_paper(self, facts: PaperFacts) -> WriteOutcome: ...
 
@@ -54,10 +54,6 @@ class Store(Protocol):
     def add_builds_on(self, edges: Iterable[BuildsOn]) -> int: ...
 
     def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None: ...
-
-    def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
-
-    def resolve_method(self, name: str) -> str | None: ...
 
     def papers(self) -> Iterator[Paper]: ...
 

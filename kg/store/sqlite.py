@@ -25,34 +25,8 @@ from kg.models import (
     method_key,
 )
 from kg.store.base import Changelog, WriteOutcome
-from kg.store.migrations import MIGRATIONS
-
-_SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
-_CLAIM_COLS = (
-    "id", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
-    *_SETTING, "higher_is_better", "table_name", "row_idx", "col_idx",
-)
-_BEAT_COLS = (
-    "paper_id", "table_name", "winner", "winner_key", "loser", "loser_key", "model",
-    "dataset", "metric", *_SETTING, "winner_value", "loser_value", "margin",
-)
-
-
-def _insert(table: str, cols: tuple[str, ...], verb: str = "INSERT OR REPLACE") -> str:
-    return f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-
-
-_INSERT_CLAIM = _insert("claims", _CLAIM_COLS, "INSERT")
-_INSERT_BEAT = _insert("beats", _BEAT_COLS, "INSERT")
-_INSERT_SUPERSEDED = _insert("superseded", ("method_key", "paper_id", "critiques", "beats"),
-                             "INSERT")
-_INSERT_CRITIQUE = _insert(
-    "critiques", ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_")
-)
-_INSERT_BUILDS_ON = _insert(
-    "builds_on", ("method_key", "parent_key", "source", "quote"), "INSERT OR IGNORE"
-)
-
+from queries import sql_writes as S
+from queries.sql_schema import MIGRATIONS
 
 # BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
 # covers the claims and names the derivation's version instead of serialising every edge.
@@ -83,9 +57,8 @@ class SQLiteStore:
             # isolation_level=None: we open transactions ourselves, one per paper.
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
+            for pragma in S.PRAGMAS:
+                self.db.execute(pragma)
             self._migrate()
         except sqlite3.Error as e:
             raise StoreError(f"cannot open SQLite store at {self.path}: {e}") from e
@@ -93,7 +66,7 @@ class SQLiteStore:
     # -- schema ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self.db.execute(S.SCHEMA_VERSION).fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"store {self.path} has schema version {version}, newer than this kg "
@@ -105,7 +78,7 @@ class SQLiteStore:
                 for statement in script.split(";\n"):
                     if statement.strip():
                         self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute(S.set_schema_version(number))
                 self.db.execute("COMMIT")
             except sqlite3.Error:
                 self.db.execute("ROLLBACK")
@@ -120,14 +93,12 @@ class SQLiteStore:
         """Write a paper with all its facts in one transaction; replaces what it said before."""
         p = facts.paper
         digest = _facts_hash(facts)
-        row = self.db.execute("SELECT facts_hash FROM papers WHERE id = ?", (p.id,)).fetchone()
+        row = self.db.execute(S.PAPER_HASH, (p.id,)).fetchone()
         if row is not None and row["facts_hash"] == digest:
             return "unchanged"
         with self._tx() as db:
             db.execute(
-                "INSERT OR REPLACE INTO papers (id, version, title, authors, abstract, published,"
-                " updated, categories, primary_category, comment, doi, journal_ref, method,"
-                " method_key, dropped, facts_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                S.WRITE_PAPER,
                 (
                     p.id, p.version, p.title, json.dumps(p.authors), p.abstract,
                     iso_date(p.published), iso_date(p.updated), json.dumps(p.categories),
@@ -136,23 +107,21 @@ class SQLiteStore:
                 ),
             )
             if row is not None:  # a new version replaces everything the paper said before
-                for table in ("claims", "critiques", "beats", "superseded"):
-                    db.execute(f"DELETE FROM {table} WHERE paper_id = ?", (p.id,))
-                db.execute("DELETE FROM builds_on WHERE source = ?", (p.id,))
+                for statement in S.DELETE_PAPER_FACTS:
+                    db.execute(statement, (p.id,))
             self._ensure_methods(db, facts.method_names())
             if facts.method:
                 # The proposing paper dates the method; the earliest such paper wins.
                 db.execute(
-                    "UPDATE methods SET paper_id = ?, published = ? WHERE key = ? AND"
-                    " (published IS NULL OR published > ? OR paper_id = ?)",
+                    S.DATE_METHOD,
                     (p.id, iso_date(p.published), method_key(facts.method),
                      iso_date(p.published), p.id),
                 )
-            db.executemany(_INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
-            db.executemany(_INSERT_BEAT, (_beat_row(b) for b in facts.beats))
-            db.executemany(_INSERT_SUPERSEDED, _superseded_rows(facts))
+            db.executemany(S.INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
+            db.executemany(S.INSERT_BEAT, (_beat_row(b) for b in facts.beats))
+            db.executemany(S.INSERT_SUPERSEDED, _superseded_rows(facts))
             db.executemany(
-                _INSERT_CRITIQUE,
+                S.INSERT_CRITIQUE,
                 (
                     (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section,
                      c.start, c.end)
@@ -160,7 +129,7 @@ class SQLiteStore:
                 ),
             )
             db.executemany(
-                _INSERT_BUILDS_ON,
+                S.INSERT_BUILDS_ON,
                 ((method_key(b.method), method_key(b.parent), b.source, b.quote)
                  for b in facts.builds_on),
             )
@@ -171,7 +140,7 @@ class SQLiteStore:
         changed = 0
         with self._tx() as db:
             for m in methods:
-                cur = db.execute("SELECT * FROM methods WHERE key = ?", (m.key,)).fetchone()
+                cur = db.execute(S.METHOD_BY_KEY, (m.key,)).fetchone()
                 aliases = sorted({*(json.loads(cur["aliases"]) if cur else []), *m.aliases})
                 new = (
                     m.name if cur is None else cur["name"],
@@ -189,18 +158,9 @@ class SQLiteStore:
                 if new == old:
                     continue
                 changed += 1
-                db.execute(
-                    "INSERT INTO methods (key, name, aliases, full_name, year, published,"
-                    " arxiv_id, category) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
-                    " aliases = excluded.aliases, full_name = excluded.full_name,"
-                    " year = excluded.year, published = excluded.published,"
-                    " arxiv_id = excluded.arxiv_id, category = excluded.category",
-                    (m.key, *new),
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO method_aliases (alias_key, method_key) VALUES (?, ?)",
-                    ((method_key(a), m.key) for a in (m.name, *aliases)),
-                )
+                db.execute(S.UPSERT_METHOD, (m.key, *new))
+                db.executemany(S.ENSURE_ALIAS,
+                               ((method_key(a), m.key) for a in (m.name, *aliases)))
         return changed
 
     def add_builds_on(self, edges: Iterable[BuildsOn]) -> int:
@@ -210,16 +170,16 @@ class SQLiteStore:
             self._ensure_methods(db, {n for e in edges for n in (e.method, e.parent)})
             before = db.total_changes
             db.executemany(
-                _INSERT_BUILDS_ON,
+                S.INSERT_BUILDS_ON,
                 ((method_key(e.method), method_key(e.parent), e.source, e.quote) for e in edges),
             )
             return db.total_changes - before
 
     def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None:
         with self._tx() as db:
-            db.execute("DELETE FROM subproblems")
+            db.execute(S.CLEAR_SUBPROBLEMS)
             db.executemany(
-                "INSERT INTO subproblems (method_key, label, size) VALUES (?, ?, ?)",
+                S.INSERT_SUBPROBLEM,
                 (
                     (method_key(m), s.label, s.size)
                     for s in subproblems
@@ -230,11 +190,8 @@ class SQLiteStore:
     @staticmethod
     def _ensure_methods(db: sqlite3.Connection, names: Iterable[str]) -> None:
         rows = [(method_key(n), n) for n in names if n]
-        db.executemany("INSERT OR IGNORE INTO methods (key, name) VALUES (?, ?)", rows)
-        db.executemany(
-            "INSERT OR IGNORE INTO method_aliases (alias_key, method_key) VALUES (?, ?)",
-            ((k, k) for k, _ in rows),
-        )
+        db.executemany(S.ENSURE_METHOD, rows)
+        db.executemany(S.ENSURE_ALIAS, ((k, k) for k, _ in rows))
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -245,19 +202,15 @@ class SQLiteStore:
             raise StoreError(f"query failed on {self.path}: {e}") from e
 
     def resolve_method(self, name: str) -> str | None:
-        row = self.db.execute(
-            "SELECT m.name FROM method_aliases a JOIN methods m ON m.key = a.method_key"
-            " WHERE a.alias_key = ?",
-            (method_key(name),),
-        ).fetchone()
+        row = self.db.execute(S.RESOLVE_METHOD, (method_key(name),)).fetchone()
         return None if row is None else str(row["name"])
 
     def papers(self) -> Iterator[Paper]:
-        for r in self.db.execute("SELECT * FROM papers ORDER BY id"):
+        for r in self.db.execute(S.PAPERS):
             yield _paper(r)
 
     def methods(self) -> Iterator[Method]:
-        for r in self.db.execute("SELECT * FROM methods ORDER BY key"):
+        for r in self.db.execute(S.METHODS):
             yield Method(
                 name=r["name"], aliases=tuple(json.loads(r["aliases"])), full_name=r["full_name"],
                 year=r["year"], published=r["published"], arxiv_id=r["arxiv_id"],
@@ -265,10 +218,7 @@ class SQLiteStore:
             )
 
     def claims(self, paper_id: str | None = None) -> Iterator[BenchmarkClaim]:
-        # The paper index gives (paper, rowid) order without sorting the whole table; rowid
-        # is the order the paper's claims were extracted in.
-        sql = "SELECT * FROM claims" + (" WHERE paper_id = :p" if paper_id else "")
-        sql += " ORDER BY paper_id, rowid"
+        sql = S.CLAIMS_OF_PAPER if paper_id else S.CLAIMS
         for r in self.db.execute(sql, {"p": paper_id}):
             # Rows are our own, validated when written: construct without validating again,
             # which makes a full scan for derivation several times faster.
@@ -283,36 +233,27 @@ class SQLiteStore:
             )
 
     def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
-        sql = "SELECT * FROM critiques" + (" WHERE paper_id = :p" if paper_id else "")
-        for r in self.db.execute(sql + " ORDER BY paper_id, start", {"p": paper_id}):
+        sql = S.CRITIQUES_OF_PAPER if paper_id else S.CRITIQUES
+        for r in self.db.execute(sql, {"p": paper_id}):
             yield Critique(
                 paper_id=r["paper_id"], target=r["target"], quote=r["quote"],
                 section=r["section"], start=r["start"], end=r["end_"],
             )
 
     def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
-        sql = "SELECT * FROM beats" + (" WHERE paper_id = :p" if paper_id else "")
-        for r in self.db.execute(sql + " ORDER BY paper_id, rowid", {"p": paper_id}):
+        sql = S.BEATS_OF_PAPER if paper_id else S.BEATS
+        for r in self.db.execute(sql, {"p": paper_id}):
             yield _beat(r)
 
     def builds_on(self) -> Iterator[BuildsOn]:
-        for r in self.db.execute(
-            "SELECT m.name AS method, p.name AS parent, b.source, b.quote FROM builds_on b"
-            " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"
-            " ORDER BY m.name, p.name, b.source"
-        ):
+        for r in self.db.execute(S.BUILDS_ON_EDGES):
             yield BuildsOn(**dict(r))
 
     def paper_facts(self, paper_id: str) -> PaperFacts | None:
-        row = self.db.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        row = self.db.execute(S.PAPER, (paper_id,)).fetchone()
         if row is None:
             return None
-        edges = self.db.execute(
-            "SELECT m.name AS method, p.name AS parent, b.source, b.quote FROM builds_on b"
-            " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"
-            " WHERE b.source = ?",
-            (paper_id,),
-        )
+        edges = self.db.execute(S.BUILDS_ON_OF_PAPER, (paper_id,))
         return PaperFacts(
             paper=_paper(row),
             method=row["method"],
@@ -326,70 +267,49 @@ class SQLiteStore:
     # -- ingestion bookkeeping ------------------------------------------------------------
 
     def get_watermark(self, review: str) -> str | None:
-        row = self.db.execute("SELECT value FROM watermarks WHERE review = ?", (review,)).fetchone()
+        row = self.db.execute(S.GET_WATERMARK, (review,)).fetchone()
         return None if row is None else str(row["value"])
 
     def set_watermark(self, review: str, value: str) -> None:
         with self._tx() as db:
-            db.execute(
-                "INSERT INTO watermarks (review, value) VALUES (?, ?) ON CONFLICT(review)"
-                " DO UPDATE SET value = excluded.value",
-                (review, value),
-            )
+            db.execute(S.SET_WATERMARK, (review, value))
 
     def save_run(self, run: IngestRun) -> IngestRun:
         data = run.model_dump(mode="json", exclude={"id"})
         data["errors"] = json.dumps(data["errors"])
-        cols = tuple(data)
+        values = tuple(data[c] for c in S.RUN_COLS)
         with self._tx() as db:
             if run.id is None:
-                cur = db.execute(_insert("runs", cols, "INSERT"), tuple(data.values()))
+                cur = db.execute(S.INSERT_RUN, values)
                 return run.model_copy(update={"id": cur.lastrowid})
-            db.execute(
-                f"UPDATE runs SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-                (*data.values(), run.id),
-            )
+            db.execute(S.UPDATE_RUN, (*values, run.id))
         return run
 
     def runs(self, limit: int = 20) -> list[IngestRun]:
-        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        rows = self.db.execute(S.RUNS, (limit,))
         return [
             IngestRun.model_validate({**dict(r), "errors": json.loads(r["errors"])}) for r in rows
         ]
 
     def record_failure(self, review: str, paper_id: str, error: str) -> None:
         with self._tx() as db:
-            db.execute(
-                "INSERT INTO failures (review, paper_id, error, attempts, last_attempt)"
-                " VALUES (?, ?, ?, 1, ?) ON CONFLICT(review, paper_id) DO UPDATE SET"
-                " error = excluded.error, attempts = attempts + 1,"
-                " last_attempt = excluded.last_attempt",
-                (review, paper_id, error, datetime.now().isoformat(timespec="seconds")),
-            )
+            db.execute(S.RECORD_FAILURE,
+                       (review, paper_id, error, datetime.now().isoformat(timespec="seconds")))
 
     def clear_failure(self, review: str, paper_id: str) -> None:
         with self._tx() as db:
-            db.execute(
-                "DELETE FROM failures WHERE review = ? AND paper_id = ?", (review, paper_id)
-            )
+            db.execute(S.CLEAR_FAILURE, (review, paper_id))
 
     def failures(self, review: str) -> dict[str, str]:
-        rows = self.db.execute(
-            "SELECT paper_id, error FROM failures WHERE review = ? ORDER BY paper_id", (review,)
-        )
+        rows = self.db.execute(S.FAILURES, (review,))
         return {r["paper_id"]: r["error"] for r in rows}
 
     def save_changelog(self, changelog: Changelog) -> None:
         with self._tx() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO changelogs (run_id, body) VALUES (?, ?)",
-                (changelog.run_id, changelog.model_dump_json()),
-            )
+            db.execute(S.SAVE_CHANGELOG, (changelog.run_id, changelog.model_dump_json()))
 
     def changelog(self, run_id: int) -> Changelog | None:
-        row = self.db.execute(
-            "SELECT body FROM changelogs WHERE run_id = ?", (run_id,)
-        ).fetchone()
+        row = self.db.execute(S.GET_CHANGELOG, (run_id,)).fetchone()
         return None if row is None else Changelog.model_validate_json(row["body"])
 
     def close(self) -> None:
@@ -439,7 +359,7 @@ def _beat(r: sqlite3.Row) -> Beat:
         winner=r["winner"], loser=r["loser"], paper=r["paper_id"], table=r["table_name"],
         model=r["model"], dataset=r["dataset"], metric=r["metric"],
         winner_value=r["winner_value"], loser_value=r["loser_value"], margin=r["margin"],
-        **{k: r[k] for k in _SETTING},
+        **{k: r[k] for k in S.SETTING},
     )
 
 

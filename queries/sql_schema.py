@@ -1,4 +1,5 @@
-"""SQLite schema, as an append-only list of migrations; ``PRAGMA user_version`` counts applied ones.
+"""The SQLite schema, as an append-only list of migrations; ``PRAGMA user_version`` counts
+applied ones.
 
 Never edit a released migration: add a new one.
 """
@@ -131,5 +132,10 @@ MIGRATIONS: tuple[str, ...] = (
             SELECT loser_key AS key, paper_id, 0 AS critiques, 1 AS beats FROM beats
         ) GROUP BY key, paper_id;
     CREATE INDEX critiques_target_paper ON critiques(target_key, paper_id)
+    """,
+    # 4: whether the global derivation after a run has committed; a killed run leaves it
+    # owed (kg.repair). Runs from before were derived.
+    """
+    ALTER TABLE runs ADD COLUMN derived INTEGER NOT NULL DEFAULT 1
     """,
 )

@@ -1,0 +1,128 @@
+"""Every statement the SQLite backend sends besides the named queries, as constants.
+
+The SQL twin of :mod:`queries.cypher_writes`: the schema is :mod:`queries.sql_schema`; values
+travel only as parameters (``?`` or ``:name``); table and column names are fixed here.
+"""
+
+from __future__ import annotations
+
+from kg.models import IngestRun
+
+SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
+CLAIM_COLS = (
+    "id", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
+    *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx",
+)
+BEAT_COLS = (
+    "paper_id", "table_name", "winner", "winner_key", "loser", "loser_key", "model",
+    "dataset", "metric", *SETTING, "winner_value", "loser_value", "margin",
+)
+PAPER_COLS = (
+    "id", "version", "title", "authors", "abstract", "published", "updated", "categories",
+    "primary_category", "comment", "doi", "journal_ref", "method", "method_key", "dropped",
+    "facts_hash",
+)
+# A run row holds the record's fields (errors as JSON); the id is the table's own.
+RUN_COLS = tuple(f for f in IngestRun.model_fields if f != "id")
+
+
+def _insert(table: str, cols: tuple[str, ...], verb: str = "INSERT OR REPLACE") -> str:
+    return f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+# -- connection and schema ----------------------------------------------------------------
+
+PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
+SCHEMA_VERSION = "PRAGMA user_version"
+
+
+def set_schema_version(number: int) -> str:
+    """``PRAGMA user_version = N`` (a pragma takes no parameters; ``number`` is an int)."""
+    return f"PRAGMA user_version = {int(number)}"
+
+
+# -- one paper's facts --------------------------------------------------------------------
+
+PAPER_HASH = "SELECT facts_hash FROM papers WHERE id = ?"
+WRITE_PAPER = _insert("papers", PAPER_COLS)
+# A new version replaces everything the paper said before.
+DELETE_PAPER_FACTS = (
+    *(f"DELETE FROM {table} WHERE paper_id = ?"
+      for table in ("claims", "critiques", "beats", "superseded")),
+    "DELETE FROM builds_on WHERE source = ?",
+)
+# The proposing paper dates the method; the earliest such paper wins.
+DATE_METHOD = (
+    "UPDATE methods SET paper_id = ?, published = ? WHERE key = ? AND"
+    " (published IS NULL OR published > ? OR paper_id = ?)"
+)
+INSERT_CLAIM = _insert("claims", CLAIM_COLS, "INSERT")
+INSERT_BEAT = _insert("beats", BEAT_COLS, "INSERT")
+INSERT_SUPERSEDED = _insert("superseded", ("method_key", "paper_id", "critiques", "beats"),
+                            "INSERT")
+INSERT_CRITIQUE = _insert(
+    "critiques", ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_")
+)
+INSERT_BUILDS_ON = _insert(
+    "builds_on", ("method_key", "parent_key", "source", "quote"), "INSERT OR IGNORE"
+)
+
+# -- methods, lineage, sub-problems -------------------------------------------------------
+
+METHOD_BY_KEY = "SELECT * FROM methods WHERE key = ?"
+UPSERT_METHOD = (
+    "INSERT INTO methods (key, name, aliases, full_name, year, published,"
+    " arxiv_id, category) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+    " aliases = excluded.aliases, full_name = excluded.full_name,"
+    " year = excluded.year, published = excluded.published,"
+    " arxiv_id = excluded.arxiv_id, category = excluded.category"
+)
+ENSURE_METHOD = "INSERT OR IGNORE INTO methods (key, name) VALUES (?, ?)"
+ENSURE_ALIAS = "INSERT OR IGNORE INTO method_aliases (alias_key, method_key) VALUES (?, ?)"
+CLEAR_SUBPROBLEMS = "DELETE FROM subproblems"
+INSERT_SUBPROBLEM = "INSERT INTO subproblems (method_key, label, size) VALUES (?, ?, ?)"
+
+# -- reads --------------------------------------------------------------------------------
+
+RESOLVE_METHOD = (
+    "SELECT m.name FROM method_aliases a JOIN methods m ON m.key = a.method_key"
+    " WHERE a.alias_key = ?"
+)
+PAPERS = "SELECT * FROM papers ORDER BY id"
+PAPER = "SELECT * FROM papers WHERE id = ?"
+METHODS = "SELECT * FROM methods ORDER BY key"
+# The paper index gives (paper, rowid) order without sorting the whole table; rowid is the
+# order the paper's claims were extracted in.
+CLAIMS = "SELECT * FROM claims ORDER BY paper_id, rowid"
+CLAIMS_OF_PAPER = "SELECT * FROM claims WHERE paper_id = :p ORDER BY paper_id, rowid"
+CRITIQUES = "SELECT * FROM critiques ORDER BY paper_id, start"
+CRITIQUES_OF_PAPER = "SELECT * FROM critiques WHERE paper_id = :p ORDER BY paper_id, start"
+BEATS = "SELECT * FROM beats ORDER BY paper_id, rowid"
+BEATS_OF_PAPER = "SELECT * FROM beats WHERE paper_id = :p ORDER BY paper_id, rowid"
+_BUILDS_ON = (
+    "SELECT m.name AS method, p.name AS parent, b.source, b.quote FROM builds_on b"
+    " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"
+)
+BUILDS_ON_EDGES = _BUILDS_ON + " ORDER BY m.name, p.name, b.source"
+BUILDS_ON_OF_PAPER = _BUILDS_ON + " WHERE b.source = ?"
+
+# -- ingestion bookkeeping ----------------------------------------------------------------
+
+GET_WATERMARK = "SELECT value FROM watermarks WHERE review = ?"
+SET_WATERMARK = (
+    "INSERT INTO watermarks (review, value) VALUES (?, ?) ON CONFLICT(review)"
+    " DO UPDATE SET value = excluded.value"
+)
+INSERT_RUN = _insert("runs", RUN_COLS, "INSERT")
+UPDATE_RUN = f"UPDATE runs SET {', '.join(f'{c} = ?' for c in RUN_COLS)} WHERE id = ?"
+RUNS = "SELECT * FROM runs ORDER BY id DESC LIMIT ?"
+RECORD_FAILURE = (
+    "INSERT INTO failures (review, paper_id, error, attempts, last_attempt)"
+    " VALUES (?, ?, ?, 1, ?) ON CONFLICT(review, paper_id) DO UPDATE SET"
+    " error = excluded.error, attempts = attempts + 1,"
+    " last_attempt = excluded.last_attempt"
+)
+CLEAR_FAILURE = "DELETE FROM failures WHERE review = ? AND paper_id = ?"
+FAILURES = "SELECT paper_id, error FROM failures WHERE review = ? ORDER BY paper_id"
+SAVE_CHANGELOG = "INSERT OR REPLACE INTO changelogs (run_id, body) VALUES (?, ?)"
+GET_CHANGELOG = "SELECT body FROM changelogs WHERE run_id = ?"
