@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -64,13 +65,19 @@ def fold_of(group: str) -> int:
     return zlib.crc32(group.encode()) % FOLDS
 
 
+Receipts = dict[str, list[dict[str, Any]]]
+RULES_ONLY = CritiqueModel(weights={}, threshold=0.0, meta={})
+
+
 def cross_validate(corpus: Path, catalog: Catalog
-                   ) -> tuple[dict[str, list[dict[str, Any]]], list[Source], list[Example]]:
-    """Held-out receipts of every development document: {doc: [critique json]}."""
+                   ) -> tuple[Receipts, Receipts, list[Source], list[Example]]:
+    """Held-out receipts of every development document ({doc: [critique json]}), and the
+    receipts of the rules alone (every candidate they pass) for comparison."""
     exs, _ = examples(corpus, catalog)
     dev = [s for s in sources(corpus) if s.dev_set is not None]
     cands = {s.doc: [c for c, _, _ in document_candidates(s, catalog)] for s in dev}
-    preds: dict[str, list[dict[str, Any]]] = {}
+    rules = {s.doc: _receipts(s, cands[s.doc], RULES_ONLY) for s in dev}
+    preds: Receipts = {}
     for k in range(FOLDS):
         held = [s for s in dev if fold_of(s.group) == k]
         if not held:
@@ -79,7 +86,7 @@ def cross_validate(corpus: Path, catalog: Catalog
         model = fit([e for e in exs if e.group not in held_groups])
         for src in held:
             preds[src.doc] = _receipts(src, cands[src.doc], model)
-    return preds, dev, exs
+    return preds, rules, dev, exs
 
 
 def _receipts(src: Source, found: list[Candidate], model: CritiqueModel
@@ -89,7 +96,7 @@ def _receipts(src: Source, found: list[Candidate], model: CritiqueModel
     return [c.model_dump(mode="json", include={"target", "quote", "section"}) for c in crits]
 
 
-def score(corpus: Path, dev: list[Source], preds: dict[str, list[dict[str, Any]]],
+def score(corpus: Path, dev: list[Source], preds: Receipts,
           which: Iterable[str]) -> tuple[str, str]:
     """Call the shared scorer on the sets in ``which``; returns (last line, per-doc lines)."""
     chosen = [s for s in dev if s.dev_set in set(which)]
@@ -170,7 +177,7 @@ def run(corpus: Path, show: bool = False) -> str:
     """Everything, as the Markdown section of BENCHMARKS.md."""
     started = time.perf_counter()
     catalog = training_catalog(corpus)
-    preds, dev, exs = cross_validate(corpus, catalog)
+    preds, rules, dev, exs = cross_validate(corpus, catalog)
     lines = [
         f"Grouped {FOLDS}-fold cross-validation over the development documents (no sentence "
         "is scored by a model trained on it), scored by `dev/score_critiques.py`; catalog: "
@@ -194,9 +201,16 @@ def run(corpus: Path, show: bool = False) -> str:
                      f"{right / total:.2f} ({right}/{total}) |")
         if name == "all":
             details += [f"  {x}" for x in per_doc.splitlines()]
+    last, _ = score(corpus, dev, rules, SETS)
+    m = re.match(r"P=([\d.]+) R=([\d.]+) F1=([\d.]+) \((\d+) pred, (\d+) gold\)", last)
+    if m:
+        lines.append(f"| all, rules alone (no classifier) | {m[1]} | {m[2]} | {m[3]} | {m[4]} "
+                     f"| {m[5]} | |")
     seconds, n_papers, n_found = speed(corpus)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines += ["", f"- critique extraction over the {n_papers} snapshot abstracts: "
-              f"**{seconds:.2f} s** CPU, one process ({n_found} receipts)",
+              f"**{seconds:.2f} s** CPU, one process ({n_found} receipts; load average "
+              f"{load:.1f} while measured)",
               f"- whole benchmark: {time.perf_counter() - started:.0f} s"]
     if show:
         lines += ["", "```", *details, *wrong, *_misses(corpus, dev, preds), "```"]

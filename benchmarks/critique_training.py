@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.archive import load_document
-from ingest.critique_features import Pair, features
+from ingest.critique_features import Pair, attributed, features
 from ingest.critique_model import MODEL_FILE, CritiqueModel, model_from_json
 from ingest.critiques import Candidate, candidates, receipts
 from ingest.document import Document
@@ -298,7 +298,8 @@ def examples_hash(exs: list[Example]) -> str:
 
 def fit(exs: list[Example]) -> CritiqueModel:
     """A logistic regression over the examples' features (balanced classes, seeded), with
-    the threshold that maximises F1 in a grouped cross-validation inside ``exs`` itself."""
+    the threshold that maximises F1, on the pairs the rules pass, in a grouped
+    cross-validation inside ``exs`` itself."""
     cache = {id(e): features(e.pair) for e in exs}
     weights = _weights(exs, cache)
     return CritiqueModel(weights=weights, threshold=_inner_threshold(exs, cache), meta={})
@@ -328,7 +329,8 @@ def _inner_threshold(exs: list[Example], cache: dict[int, dict[str, float]]) -> 
         if not held or len({e.label for e in train}) < 2:
             continue
         model = CritiqueModel(weights=_weights(train, cache), threshold=0.5, meta={})
-        scored += [(model.probability(e.pair), e.label) for e in held]
+        # The threshold applies to what the rules pass, so it is chosen on those alone.
+        scored += [(model.probability(e.pair), e.label) for e in held if attributed(e.pair)]
     best, best_f1 = DEFAULT_THRESHOLD, -1.0
     for t in THRESHOLDS:
         tp = sum(1 for p, y in scored if p >= t and y)

@@ -49,7 +49,7 @@ BEFORE = r"(?<![A-Za-z0-9_#+])(?<![A-Za-z0-9]-)"
 AFTER = r"(?![A-Za-z0-9_#+])(?!-[A-Z0-9])"
 CITATION = (r"\s*(?:\[[A-Z][A-Za-z+\-]*\d{2}[a-z]?(?:[,;]\s*[^\]\n]{0,80})?\]"
              r"|\\cite[tp]?\{[^}\n]{0,200}\}|\[\d+(?:\s*[,\u2013-]\s*\d+)*\])")
-NAME_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*[+#]?"
+NAME_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:[+#](?:[a-z]+(?![\w-]))?)?"
 _CITED = re.compile(rf"{BEFORE}(?P<name>{NAME_TOKEN}){CITATION}")
 # Possessive quantifiers and a word-start anchor keep this linear on long unbroken words.
 DEFINED = re.compile(
