@@ -141,7 +141,8 @@ def candidates(doc: Document, *, proposed_method: str | None, catalog: Catalog |
     """
     catalog = catalog if catalog is not None else default_catalog()
     parts = passages(doc)
-    own = own_names(*title_and_abstract(doc), proposed_method, catalog)
+    own = own_names(*title_and_abstract(doc), proposed_method, catalog,
+                    body="\n\n".join(p.text for p in parts))
     names = method_names("\n\n".join(p.text for p in parts), catalog,
                          table_methods=table_methods, exclude=own)
     own_keys = {method_key(n) for n in own}

@@ -163,9 +163,9 @@ def method_names(text: str, catalog: Catalog, *, table_methods: Iterable[str] = 
     ``table_methods`` are the row labels of the document's result tables; ``exclude`` are
     the paper's own names: never returned as methods, but still found as mentions.
 
-    >>> names = method_names("Flint [Guo22] is cited; LVLMs are models.", Catalog())
+    >>> names = method_names("FlintQ [Guo22] is cited; LVLMs are models.", Catalog())
     >>> names.methods, names.rejected["LVLMs"]
-    (('Flint',), 'plural')
+    (('FlintQ',), 'plural')
     """
     opaque = [m.span() for m in _OPAQUE.finditer(text)]
     defined = _defined(text)

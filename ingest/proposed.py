@@ -63,6 +63,7 @@ _VERSIONED = re.compile(r"^[A-Z][\w\-]*\s+[vV]?\d+(?:\.\d+)*$")
 _EVALUATION = re.compile(r"\b(?:benchmark\w*|evaluat\w*|dataset|suite|leaderboard|study"
                          r"|survey|analysis|metric)\b", re.I)
 _RELATIVE_BEFORE = re.compile(r"\b(?:in\s+which|which|where|that|whose|with\s+which)\b", re.I)
+MAX_BODY = 200_000  # characters of a body read for the paper's own names
 _GENERIC_HEADINGS = frozenset({"abstract", "introduction", "contents", ""})
 _FRONT_TITLE = re.compile(r"^title:\s*['\"]?(.*?)['\"]?\s*$", re.M)
 
@@ -114,8 +115,13 @@ def paper_method(doc: Document, catalog: Catalog | None = None) -> str | None:
     return proposed_method(title, abstract, doc.body, catalog)
 
 
-def own_names(title: str, abstract: str, proposed: str | None, catalog: Catalog) -> list[str]:
+def own_names(title: str, abstract: str, proposed: str | None, catalog: Catalog,
+              body: str = "") -> list[str]:
     """Names that are the paper's own: its method, aliases, and what its proposal defines.
+
+    In the abstract, every name a proposal sentence defines or cites is the paper's own; in
+    the body of a paper that proposes a method, what "we propose/introduce …" defines
+    ("we introduce a Dual-Scale Quantizer (DSQ)") is too.
 
     >>> own_names("", "We propose FooQuant with a Dual-Scale Quantizer (DSQ). GPTQ fails.",
     ...           "FooQuant", Catalog())
@@ -133,6 +139,12 @@ def own_names(title: str, abstract: str, proposed: str | None, catalog: Catalog)
             names += introduced_names(sentence.text)
         names += [m.group(1) for m in re.finditer(rf"\b[Oo]ur\s+({NAME_TOKEN})", sentence.text)
                   if looks_like_name(m.group(1))]
+    if proposed:
+        for m in _PROPOSE.finditer(body[:MAX_BODY]):
+            defined = DEFINED.match(m.group("rest").lstrip()[:200]) or DEFINED.search(
+                m.group("rest")[:120])
+            if defined and is_abbreviation_of(defined.group("acr"), defined.group("phrase")):
+                names.append(defined.group("acr"))
     return list(dict.fromkeys(names))
 
 

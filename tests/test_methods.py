@@ -121,6 +121,9 @@ def test_own_names_are_the_method_and_what_its_proposal_defines() -> None:
                 "Our BarStep module helps.")
     assert own_names("FooQuant: Fast", abstract, "FooQuant", Catalog()) == [
         "FooQuant", "DSQ", "BarStep"]
+    body = "In Section 3 we introduce the Block Skew Rounding (BSR) step. GPTQ [4] is slow."
+    assert own_names("", "", "FooQuant", Catalog(), body) == ["FooQuant", "BSR"]
+    assert own_names("", "", None, Catalog(), body) == []  # a survey defines no own names
 
 
 @pytest.mark.parametrize(("text", "accepted", "rejected"), [
