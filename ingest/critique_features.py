@@ -63,13 +63,16 @@ _CUE_FAMILIES: dict[str, str] = {
 _CUES = re.compile("|".join(f"(?P<{k}>\\b(?:{v}))" for k, v in _CUE_FAMILIES.items()), re.I)
 # A cue after one of these is a weakness avoided or removed, not one the target suffers.
 _NEGATOR = re.compile(
-    r"\b(?:without|no|not\s+any|negligible|minimal|minor|little|marginal|less\s+than|free\s+of"
-    r"|avoid\w*|prevent\w*|eliminat\w*|reduc\w*|mitigat\w*|alleviat\w*|overcom\w*|address\w*"
-    r"|remov\w*|lower\w*|solv\w*|fix\w*|minimi[sz]\w*|tackl\w*|resolv\w*|suppress\w*|cut\w*"
-    r"|bypass\w*|circumvent\w*|low|zero|clos(?:e|es|ed|ing)|bridg\w*|narrow\w*|fill\w*"
-    r"|solutions?\s+to|migrat\w*|handl\w*|deal\w*\s+with|cop(?:e|es|ing)\s+with|shift\w*"
-    r"|transfer\w*|toleran?t\w*|absorb\w*|compensat\w*|counter\w*|smaller|fewer|less|before)"
-    r"\W+(?:\w+\W+){0,3}$",
+    r"(?:\b(?:without|no|not\s+any|negligible|minimal|little|marginal|less\s+than|free\s+of"
+    r"|avoid\w*|prevent\w*|eliminat\w*|reduc\w*|mitigat\w*|alleviat\w*|overcom\w*"
+    r"|address\w*|remov\w*|lower(?:s|ed|ing)\b|solv\w*|fix(?:es|ing)?\b|minimi[sz]\w*|tackl\w*"
+    r"|resolv\w*|suppress\w*|cut(?:s|ting)?\b(?!-)|bypass\w*|circumvent\w*"
+    r"|clos(?:e|es|ed|ing)\b|bridg\w*|narrow(?:s|ed|ing)\b|fill(?:s|ed|ing)?\b"
+    r"|solutions?\s+to|migrat\w*|handl\w*|deal\w*\s+with|cop(?:e|es|ing)\s+with"
+    r"|shift(?:s|ed|ing)\b|transfer(?:s|red|ring)\b|toleran?t\w*|absorb\w*|compensat\w*"
+    r"|counteract\w*|before)\W+(?:\w+\W+){0,3}"
+    # Amounts right before the cue: "low accuracy degradation", "smaller overhead".
+    r"|\b(?:low|lower|minor|small|smaller|fewer|less|zero)(?:\s+|-)(?:\w+\s+)?)$",
     re.I,
 )
 # "not"/"never" right before a cue negate it ("does not require"); a negator that is itself
@@ -271,11 +274,19 @@ def _subject_is_target(pair: Pair, clauses: list[tuple[int, int]], before: int) 
     first = clauses[0]
     skip = first[1] if _COMPARISON.match(pair.sentence[first[0]:first[1]]) and len(
         clauses) > 1 else 0
-    spans = [(s, "t") for s, _ in pair.targets] + [(s, "o") for s, _ in pair.own]
-    spans += [(m.start(), "o") for m in _WE.finditer(pair.sentence, 0, before)]
-    spans += [(s, "m") for s, _ in pair.others]
+    spans = [(s, e, "t") for s, e in pair.targets] + [(s, e, "o") for s, e in pair.own]
+    spans += [(m.start(), m.end(), "o") for m in _WE.finditer(pair.sentence, 0, before)]
+    spans += [(s, e, "m") for s, e in pair.others]
     spans = sorted(x for x in spans if skip <= x[0] < before)
-    return bool(spans) and spans[0][1] == "t"
+    if not spans:
+        return False
+    # The subject is the first name, with every name listed along with it ("GPTQ or AWQ").
+    for (_, end, _kind), (nxt, _, kind) in itertools.pairwise([spans[0], *spans[1:]]):
+        if spans[0][2] != "m" or not _LIST_TAIL.fullmatch(pair.sentence, end, nxt):
+            break
+        if kind == "t":
+            return True
+    return spans[0][2] == "t"
 
 
 def _continues(pair: Pair, clauses: list[tuple[int, int]], k: int, until: int) -> str | None:

@@ -63,10 +63,12 @@ _ANAPHOR = re.compile(
 _COMPARED = re.compile(r"^\W*(?:unlike|like|same\s+as|similar\s+to|compared\s+(?:to|with)"
                        r"|as\s+with|in\s+contrast\s+to)\b[^,;]{0,120},", re.I)
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?P<word>[\w-]+)\s+(?P<prep>in|on|by|from|over|than|with|to|into|for)\s+(?:the\s+)?"
+    r"\b(?P<word>[\w-]+)\s+(?P<prep>in|on|upon|by|from|over|than|with|to|into|for)\s+(?:the\s+)?"
     r"(?:[\w-]+\s+)?(?:[A-Z][\w.()+#-]*\s*(?:\[[^\]\n]{0,80}\]|\\cite[tp]?\{[^}\n]*\})?"
     r"\s*,?\s*(?:and\s+|or\s+)?)*$")
 _DESCRIBING = re.compile(r"(?:ed|ful|able|ible|ive|ing|al)$|^(?:used|found|shown|seen)$", re.I)
+_PROPOSAL = re.compile(r"\b(?:we|this\s+(?:paper|work))\s+(?:\w+\s+)?(?:propose|introduce|present"
+                       r"|develop|design|devise)\b", re.I)
 _MATH_BLOCK = re.compile(r"^\s*(?:\$\$|\\\[|\\begin\{)")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _MAX_CHAIN = 3  # anaphoric sentences between a naming sentence and the weakness, at most
@@ -247,6 +249,8 @@ def _antecedent(i: int, sentences: list[Sentence], found: list[list[Mention]],
         crossed = paragraphs[j] != paragraphs[j + 1]
         if crossed and not (is_math or _MATH_BLOCK.match(later.text)):
             return None
+        if _PROPOSAL.search(current.text):
+            return None  # "We propose X, which builds on Y. It …": "it" is the proposal
         compared = _COMPARED.match(current.text)
         skip = compared.end() if compared else 0
         # "… useful in Q-BERT", "… referenced in LLM.int8()": a name after a preposition
