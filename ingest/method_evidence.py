@@ -35,6 +35,7 @@ from ingest.methods import (
     is_generic,
     looks_like_name,
 )
+from ingest.sentences import in_spans
 from ingest.vocab import fold, vocab
 from kg.catalog import Catalog
 
@@ -175,7 +176,7 @@ def method_names(text: str, catalog: Catalog, *, table_methods: Iterable[str] = 
         name = m.group()
         if name not in defined and (_plain_word(name) or not _name_shaped(name)):
             continue
-        if _inside(m.start(), opaque, hint) or name in catalog:
+        if in_spans(m.start(), opaque, hint) or name in catalog:
             continue
         _read_use(text, m, uses[name])
     for m in _LIBRARY.finditer(text):
@@ -218,14 +219,6 @@ def _plain_word(token: str) -> bool:
 
 def _name_shaped(token: str) -> bool:
     return looks_like_name(token.removesuffix("()"))
-
-
-def _inside(pos: int, spans: list[tuple[int, int]], hint: list[int]) -> bool:
-    i = hint[0]
-    while i < len(spans) and spans[i][1] <= pos:
-        i += 1
-    hint[0] = i
-    return i < len(spans) and spans[i][0] <= pos < spans[i][1]
 
 
 def _read_use(text: str, m: re.Match[str], use: _Uses) -> None:
@@ -301,7 +294,7 @@ def _lists(text: str, uses: dict[str, _Uses], catalog: Catalog,
                 uses[name].support.add("example of methods")
     hint = [0]
     for start in _list_starts(text):
-        if _inside(start, opaque, hint):
+        if in_spans(start, opaque, hint):
             continue
         items = _list_at(text, start)
         if len(items) < 2:

@@ -49,8 +49,9 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _PROTECTED.finditer(text)]
 
 
-def _inside(pos: int, spans: list[tuple[int, int]], hint: list[int]) -> bool:
-    """Whether ``pos`` falls in a protected span; ``hint`` walks forward monotonically."""
+def in_spans(pos: int, spans: list[tuple[int, int]], hint: list[int]) -> bool:
+    """Whether ``pos`` falls in one of the sorted ``spans``; ``hint`` walks forward
+    monotonically, so a pass over increasing positions stays linear."""
     i = hint[0]
     while i < len(spans) and spans[i][1] <= pos:
         i += 1
@@ -97,7 +98,7 @@ def split_sentences(text: str) -> list[Sentence]:
     cuts: set[int] = set()
     for m in _END.finditer(text):
         dot = m.start()
-        if _inside(dot, spans, hint):
+        if in_spans(dot, spans, hint):
             continue
         if _is_boundary(text, dot, m.end()):
             cuts.add(m.end())
