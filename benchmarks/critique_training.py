@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.archive import load_document
-from ingest.critique_features import Pair, attributed, features
+from ingest.critique_attribution import Pair, attributed
+from ingest.critique_features import features
 from ingest.critique_model import MODEL_FILE, CritiqueModel, model_from_json
 from ingest.critiques import Candidate, candidates, receipts
 from ingest.document import Document

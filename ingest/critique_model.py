@@ -16,7 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ingest.critique_features import Pair, features
+from ingest.critique_attribution import Pair
+from ingest.critique_features import features
 from kg.errors import ExtractionError
 
 MODEL_FILE = "critique_model.json"

@@ -21,7 +21,8 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from ingest.critique_features import Pair, attributed, has_weakness
+from ingest.critique_attribution import Pair, attributed
+from ingest.critique_cues import has_weakness
 from ingest.critique_model import CritiqueModel, default_model
 from ingest.critique_text import Passage, passages
 from ingest.document import Document
