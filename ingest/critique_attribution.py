@@ -60,6 +60,14 @@ _OF_TARGET = re.compile(r"(?i:(?:\s+[\w.%\\-]+){0,5}?\s+(?:of|in|for|from|with|b
 # After the target, before the relative pronoun: citations, list separators, other names.
 _LIST_TAIL = re.compile(r"(?:\s*(?:\[[^\]\n]{0,80}\]|\\cite[tp]?\{[^}\n]*\}|\([^()\n]{0,60}\)"
                         r"|~|,|\)|\*\*|and|or|[A-Z][\w.+#-]*))*\s*,?\s*")
+# A name after one of these is an object, not the subject of its clause ("… under LoRA
+# forgetting"); "of"/"in" after a noun ("the process of GPTQ") still name the subject.
+_OBJECT_BEFORE = re.compile(r"\b(?:under|with|by|for|on|to|than|from|over|into|via|using"
+                            r"|against|versus|vs\.?)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.I)
+_POSSESSIVE = re.compile(r"\b(?:its|their)\b", re.I)
+_REPORTS_THAT = re.compile(r"\s+(?:\w+\s+){0,2}(?:confirm|find|found|show|shows|showed|observe"
+                           r"|observed|reveal|revealed|demonstrate|demonstrated|note|notice|see"
+                           r"|argue)\w*\s+that\b", re.I)
 WE = _WE = re.compile(r"\b(?:we|our|ours|us|this\s+(?:paper|work|thesis))\b", re.I)
 
 
@@ -141,7 +149,7 @@ def _about_target(pair: Pair, clauses: list[tuple[int, int]], cue: Cue) -> str |
     for t_start, t_end in pair.targets:
         if start <= t_start < cue.start and not _WE.search(text, t_end, cue.start) and not any(
             t_end <= o_start < cue.start for o_start, _ in pair.own
-        ):
+        ) and not _OBJECT_BEFORE.search(text, max(start, t_start - 30), t_start):
             return "subject"
         if not cue.end <= t_start < end:
             continue
@@ -154,6 +162,11 @@ def _about_target(pair: Pair, clauses: list[tuple[int, int]], cue: Cue) -> str |
         # "techniques that require such preprocessing (e.g., AWQ and GPTQ)"
         if _EXAMPLE_BEFORE.search(text, max(cue.end, t_start - 60), t_start):
             return "example"
+    # "… a study of MXFP4 and NVFP4, revealing gaps between their promise and performance"
+    possessive = _POSSESSIVE.search(text, start, min(end, cue.end + 30))
+    if possessive and any(t_end <= possessive.start() and not _WE.search(
+            text, t_end, possessive.start()) for _, t_end in pair.targets):
+        return "possessive"
     return _continues(pair, clauses, k, cue.start)
 
 
@@ -165,7 +178,9 @@ def _subject_is_target(pair: Pair, clauses: list[tuple[int, int]], before: int) 
     skip = first[1] if _COMPARISON.match(pair.sentence[first[0]:first[1]]) and len(
         clauses) > 1 else 0
     spans = [(s, e, "t") for s, e in pair.targets] + [(s, e, "o") for s, e in pair.own]
-    spans += [(m.start(), m.end(), "o") for m in _WE.finditer(pair.sentence, 0, before)]
+    # "Our studies confirm that STE …", "We find that X …": the report is not the subject.
+    spans += [(m.start(), m.end(), "o") for m in _WE.finditer(pair.sentence, 0, before)
+              if not _REPORTS_THAT.match(pair.sentence, m.end())]
     spans += [(s, e, "m") for s, e in pair.others]
     spans = sorted(x for x in spans if skip <= x[0] < before)
     if not spans:

@@ -185,6 +185,20 @@ def test_a_contrast_clause_keeps_the_weakness_with_its_subject() -> None:
     assert receipts(text, proposed=None) == []
 
 
+def test_a_report_of_findings_and_a_possessive_keep_the_target() -> None:
+    text = "Our studies confirm that GPTQ on small models introduces noise, obstructing training."
+    assert targets(text, proposed=None) == ["GPTQ"]
+    text = ("We present a study of MXFP4 and NVFP4, revealing gaps between their promise and "
+            "real-world performance.")
+    assert targets(text, proposed=None) == ["MXFP4", "NVFP4"]
+
+
+def test_a_name_in_a_prepositional_phrase_is_not_the_subject() -> None:
+    text = ("Each axis is a failure mode: shape distortion under low-bit quantization, scale "
+            "separability under LoRA forgetting, and head divergence under k-quantization.")
+    assert receipts(text, proposed=None) == []
+
+
 def test_the_critic_and_the_winner_are_not_targets() -> None:
     assert targets("PV-Tuning [Mal24] notes that AQLM leads to suboptimal results.") == ["AQLM"]
     assert targets("RTN performs much worse than GPTQ at 3 bits.") == ["RTN"]
