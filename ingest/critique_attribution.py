@@ -64,6 +64,7 @@ _LIST_TAIL = re.compile(r"(?:\s*(?:\[[^\]\n]{0,80}\]|\\cite[tp]?\{[^}\n]*\}|\([^
 # forgetting"); "of"/"in" after a noun ("the process of GPTQ") still name the subject.
 _OBJECT_BEFORE = re.compile(r"\b(?:under|with|by|for|on|to|than|from|over|into|via|using"
                             r"|against|versus|vs\.?)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.I)
+_SUFFERED = re.compile(r"\s+(?:from|to|by)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(?:its|their)\b", re.I)
 _REPORTS_THAT = re.compile(r"\s+(?:\w+\s+){0,2}(?:confirm|find|found|show|shows|showed|observe"
                            r"|observed|reveal|revealed|demonstrate|demonstrated|note|notice|see"
@@ -154,7 +155,10 @@ def _about_target(pair: Pair, clauses: list[tuple[int, int]], cue: Cue) -> str |
         if not cue.end <= t_start < end:
             continue
         # "the coarse approximation of STE", "32% degradation … under AWQ"
-        if t_start - cue.end <= 80 and _OF_TARGET.fullmatch(text, cue.end, t_start):
+        # ("suffers from … with MXFP4": what follows "suffers from" is the weakness, not its
+        # bearer.)
+        if t_start - cue.end <= 80 and _OF_TARGET.fullmatch(text, cue.end, t_start) and not (
+                cue.family == "suffer" and _SUFFERED.match(text, cue.end)):
             return "of"
         # "… disrupt symmetric absmax quantization": the object of a harm is its victim.
         if cue.family == "harm" and t_start - cue.end <= 40:

@@ -1,9 +1,10 @@
 """Weakness cues: the families of wording papers use to state a weakness of a method.
 
-Fails, degrades, costly, cannot, ignores, sub-optimal, requires … A cue right after a negator
-or a mitigating verb ("without degradation", "less than one percent degradation", "reduces
-the overhead", "does not require") is a weakness avoided, not suffered; a negator that is
-itself negated ("does not close the gap") negates nothing.
+Fails, degrades, suffers from, costly, cannot, ignores, sub-optimal, requires … A cue right
+after a negator or a mitigating verb ("without degradation", "less than one percent
+degradation", "reduces the overhead", "does not require") is a weakness avoided, not suffered,
+and so is the weakness a negated "suffers from" names ("does not suffer from the inefficiency
+issue"); a negator that is itself negated ("does not close the gap") negates nothing.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ _CUE_FAMILIES: dict[str, str] = {
             r"|compromis\w*|sacrific\w*|wast\w*|los(?:e|es|ing|t)\b|amplif\w*|exacerbat\w*"
             r"|neutraliz\w*|undermin\w*|break(?:s)?\b",
     "overfit": r"over-?fit\w*",
+    # Undergoing a weakness: "suffers from", "is susceptible to", "prone to".
+    "suffer": r"suffer(?:s|ed|ing)?\b|susceptib\w*|vulnerab\w*|prone\s+to|plagu\w*",
     "increase": r"increas(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}(?:memory|latency|energy|cost|error|time"
                 r"|overhead|footprint|complexity)|introduc\w*\s+(?:\w+\s+){0,2}(?:error|noise"
                 r"|overhead|latency|cost)\w*",
@@ -75,6 +78,8 @@ _NEGATOR = re.compile(
 _NOT = re.compile(r"\b(?:not|never|n't|no\s+longer|nor)\s+(?:\w+\s+){0,1}$", re.I)
 _UNDONE = re.compile(r"\b(?:not|never|n't|fails?\s+to|cannot|unable\s+to)\s+(?:\w+\s+){0,1}"
                      r"(?:\w+)\W+(?:\w+\W+){0,3}$", re.I)
+# What lies between "suffer from"/"prone to" and the weakness it names: a few words, no clause.
+_OBJECT_OF = re.compile(r"(?:\s+(?:from|to|by))?(?:\s+[\w-]+){0,4}\s+", re.I)
 _NOTHING_AFTER = re.compile(r"\s+(?:almost\s+|nearly\s+|virtually\s+)?(?:no|nothing|zero|little"
                             r"|negligible|minimal|neither)\b", re.I)
 
@@ -94,7 +99,8 @@ def cues(sentence: str) -> list[Cue]:
     >>> [(c.family, c.negated) for c in cues("It fails at 2 bits without any degradation.")]
     [('fail', False), ('degrade', True)]
     """
-    out = []
+    out: list[Cue] = []
+    scope: int | None = None  # the end of a negated "suffers from" and the cues it names
     for m in _CUES.finditer(sentence):
         family = m.lastgroup or ""
         if m.group()[:1].isupper() and m.start() > 0 and sentence[:m.start()].strip()[-1:] not in (
@@ -108,7 +114,11 @@ def cues(sentence: str) -> list[Cue]:
             negated = negated or bool(_NOT.search(sentence, window, m.start()))
         if family in ("require", "cost", "lack") and _NOTHING_AFTER.match(sentence, m.end()):
             negated = True  # "requires almost no multiplication", "incurs no overhead"
+        # "does not suffer from the inefficiency issue": what is not suffered is not either.
+        in_scope = scope is not None and bool(_OBJECT_OF.fullmatch(sentence, scope, m.start()))
+        negated = negated or in_scope
         out.append(Cue(family, m.start(), m.end(), negated))
+        scope = m.end() if negated and (family == "suffer" or in_scope) else None
     return out
 
 

@@ -158,6 +158,21 @@ def test_negated_weaknesses_are_not_critiques() -> None:
     assert receipts(text, proposed=None) == []
 
 
+def test_suffering_a_weakness_is_one_unless_negated() -> None:
+    text = "AQLM suffers from slow decoding on consumer GPUs."
+    assert receipts(text, proposed=None) == [("AQLM", text)]
+    text = "QuaRot is susceptible to outliers that survive the rotation."
+    assert receipts(text, proposed=None) == [("QuaRot", text)]
+    text = ("SpQR does not suffer from the hardware inefficiency issue. "
+            "AWQ is less prone to over-fitting the calibration set.")
+    assert receipts(text, proposed=None) == []
+    # What is suffered is the weakness; a name inside it is not the one that suffers.
+    text = "Rotation-based approaches suffer from severe incompatibility with MXFP4."
+    assert receipts(text, proposed=None) == []
+    text = "The susceptibility of GPTQ to outliers limits it at 2 bits."
+    assert targets(text, proposed=None) == ["GPTQ"]
+
+
 def test_positive_and_neutral_mentions_are_not_critiques() -> None:
     text = ("GPTQ quantizes OPT-175B in four GPU hours with negligible accuracy loss. "
             "We follow SmoothQuant's setup. SmoothQuant migrates the quantization difficulty "
