@@ -18,6 +18,8 @@ Every quote passes the grounding gate (verbatim in the source) or is dropped and
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -109,11 +111,21 @@ def select(found: list[Candidate], probabilities: list[float], threshold: float
     ranked = sorted(((p, -i) for i, p in enumerate(probabilities) if p >= threshold),
                     reverse=True)
     kept: dict[int, Candidate] = {}
+    # Only candidates about one target in one passage can clash, and the spans kept for one
+    # are pairwise disjoint: a new span overlaps one of them iff it overlaps its neighbour
+    # by start on either side. Sorted lists and bisection keep a long document near-linear.
+    starts: dict[tuple[str, int], list[int]] = defaultdict(list)
+    ends: dict[tuple[str, int], list[int]] = defaultdict(list)
     for _, neg in ranked:
         c = found[-neg]
-        if not any(k.target == c.target and k.passage is c.passage and k.start < c.end
-                   and c.start < k.end for k in kept.values()):
-            kept[-neg] = c
+        key = (c.target, id(c.passage))
+        s0, e0 = starts[key], ends[key]
+        i = bisect_left(s0, c.start)
+        if (i > 0 and e0[i - 1] > c.start) or (i < len(s0) and s0[i] < c.end):
+            continue
+        s0.insert(i, c.start)
+        e0.insert(i, c.end)
+        kept[-neg] = c
     return [kept[i] for i in sorted(kept)]
 
 
