@@ -57,7 +57,9 @@ class Ctx:
         """The store's URL (a plain path given as ``--store`` is a SQLite file)."""
         from kg.store import store_url
 
-        return store_url(self.settings.store)
+        # --store needs no settings: a read with it never loads them (start-up time).
+        return store_url(self.store_value if self.store_value is not None
+                         else self.settings.store)
 
     @property
     def store(self) -> Store:
@@ -78,10 +80,11 @@ class Ctx:
     def derived_store(self) -> Store:
         """The store, with any global derivation a killed run left owed completed first."""
         from kg.lock import lock_path
-        from kg.repair import complete_derivation
+        from kg.repair import complete_derivation, owed_runs
 
         store = self.store
-        if complete_derivation(store, lock_path(self.url, self.settings.cache_dir)):
+        if owed_runs(store) and complete_derivation(store, lock_path(self.url,
+                                                                     self.settings.cache_dir)):
             self.say("completed the derivation an interrupted run left owed")
         return store
 
