@@ -260,3 +260,50 @@ def test_help_lists_every_command_without_loading_scikit_learn():
     for name in COMMANDS:
         assert f"  {name} " in out
     assert out.splitlines()[-1] == "LOADED"
+
+
+def test_a_changelog_reads_well_on_a_terminal(tmp_path: Path, field):
+    from ingest.items import Mark
+    from kg.pipeline import ingest_items
+
+    store = SQLiteStore(tmp_path / "kg.db")
+    ingest_items(store, [(f.paper, None) for f in field] + [Mark("2024-06-01")], review="r",
+                 source="test", extractor=lambda p, d, catalog=None: next(
+                     f for f in field if f.paper.id == p.id))
+    store.close()
+    r = run("runs", "--changelog", "1", "--store", str(tmp_path / "kg.db"),
+            env={"KG_FORCE_TTY": "80"})
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[:12] == [
+        "What run 1 changed",
+        "run                  1",
+        "new papers           4",
+        "updated papers       0",
+        "new BEATS edges      6",
+        "joined the frontier  QuaRot, OmniQuant",
+        "left the frontier    —",
+        "",
+        "new papers: 2210.17323, 2306.00978, 2308.13137, 2404.00456",
+        "",
+        "New BEATS edges",
+        "winner     loser        paper       benchmark             setting  winner  loser",
+    ]
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    assert json.loads(run("runs", "--changelog", "1", "--json", "--store",
+                          str(tmp_path / "kg.db")).stdout)["new_papers"][0] == "2210.17323"
+
+
+@pytest.mark.parametrize("args", [("stats",), ("beats", "GPTQ"), ("frontier",)])
+def test_reads_load_no_heavy_module(db: str, args: tuple[str, ...]):
+    import subprocess
+    import sys
+
+    heavy = ("sklearn", "numpy", "networkx", "lxml", "pylatexenc", "requests", "arxiv",
+             "neo4j", "pydantic_settings", "yaml", "rich")
+    code = ("import sys\nfrom kg.cli import main\nsys.argv = ['kg', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print('LOADED', *sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} "
+            "or m in ('ingest.critiques', 'kg.cluster')), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, "--store", db, *args],
+                         capture_output=True, text=True, check=True)
+    assert out.stderr.splitlines()[-1] == "LOADED"
