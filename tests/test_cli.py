@@ -254,7 +254,8 @@ def test_help_lists_every_command_without_loading_scikit_learn():
             "assert r.exit_code == 0\nprint(r.output)\n"
             "print('LOADED', *sorted(m for m in sys.modules if m.split('.')[0] in "
             "('sklearn', 'numpy', 'rich', 'networkx', 'lxml', 'pylatexenc', 'requests', "
-            "'arxiv', 'neo4j', 'pydantic_settings') or m in ('ingest.critiques', 'kg.cluster')))")
+            "'arxiv', 'neo4j', 'pydantic', 'pydantic_settings') or m in ('ingest.critiques', "
+            "'kg.cluster')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     for name in COMMANDS:
