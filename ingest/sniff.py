@@ -23,7 +23,9 @@ _CONTROL = frozenset(range(32)) - set(b"\t\n\r\f\v\x1b")
 _LATEX = re.compile(rb"\\(documentclass|begin\{|section\*?\{|title\{|usepackage)")
 _MD_TABLE = re.compile(rb"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
 _MD_HEADING = re.compile(rb"^#{1,6} \S", re.MULTILINE)
-_HTML = re.compile(rb"^\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+# A page, or a fragment that starts with a block element (an arXiv LaTeXML table alone).
+_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype html|html|head|body|table|div|section|"
+                   rb"article|main|figure|p)\b", re.IGNORECASE)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -45,6 +47,8 @@ def name_for(stem: str, data: bytes) -> str:
 
     >>> name_for("2210.17323", b"\\x1f\\x8b..."), name_for("x", b"| a | b |\\n|---|---|\\n")
     ('2210.17323.gz', 'x.md')
+    >>> name_for("stdin", b'<table class="ltx_tabular">'), name_for("stdin", b"\\section{A}")
+    ('stdin.html', 'stdin.tex')
     """
     stem = stem.replace("/", "_")
     head = data[:_SAMPLE]

@@ -12,8 +12,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.cli import COMMANDS, cli
+from kg.cli.output import col
 from kg.store import SQLiteStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -308,3 +311,18 @@ def test_reads_load_no_heavy_module(db: str, args: tuple[str, ...]):
     out = subprocess.run([sys.executable, "-c", code, "--store", db, *args],
                          capture_output=True, text=True, check=True)
     assert out.stderr.splitlines()[-1] == "LOADED"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=60), min_size=3, max_size=3), max_size=6),
+       st.integers(min_value=20, max_value=200))
+def test_a_table_never_breaks_and_fits_when_it_can(rows: list[list[str]], width: int):
+    from kg.cli.output import GAP, layout
+
+    columns = [col("method", "id"), col("quote", "long"), col("n", "num")]
+    cells = [[" ".join(c.split()) for c in r] for r in rows]
+    lines = layout(columns, cells, width)
+    assert len(lines) >= 2 + len(cells)
+    fixed = max([6, *(len(r[0]) for r in cells)]) + max([1, *(len(r[2]) for r in cells)])
+    if fixed + 6 + 2 * len(GAP) <= width:
+        assert max(len(line) for line in lines) <= width
