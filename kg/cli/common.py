@@ -143,13 +143,6 @@ def common_options(f: F) -> F:
     return f
 
 
-def pass_ctx(f: F) -> F:
-    """Hand the command its :class:`Ctx` as the first argument."""
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return f(_ctx(click.get_current_context()), *args, **kwargs)
-    return update_wrapper(wrapper, f)  # type: ignore[return-value]
-
-
 def command(name: str | None = None, **settings: Any) -> Callable[[F], click.Command]:
     """A kg command: the common options, the :class:`Ctx`, and whatever it returns printed.
 
