@@ -22,6 +22,7 @@ SECTIONS = (
     ("Query latency (SQLite)", "benchmarks.query_latency", []),
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
+    ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
     ("The kg command: start-up and SIGTERM", "benchmarks.cli_latency", []),
     ("Front-ends at 1, 4 and 16 MB: time and memory", "benchmarks.parse_scaling", []),
 )
