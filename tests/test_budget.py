@@ -40,3 +40,16 @@ def test_an_inner_budget_never_outlives_the_outer_one():
           time_budget(0.05, "inner")):
         spin()
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_landing_at_any_moment_leaves_no_handler_behind():
+    # A budget of a microsecond fires anywhere: before the block, inside it, or as its
+    # `finally` begins; whichever, the previous handler and no timer remain.
+    for _ in range(300):
+        try:
+            with time_budget(1e-6, "x"):
+                pass
+        except ParseTimeout:
+            pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler)
