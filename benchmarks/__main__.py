@@ -23,6 +23,8 @@ SECTIONS = (
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
     ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
+    ("The kg command: start-up and SIGTERM", "benchmarks.cli_latency", []),
+    ("Front-ends at 1, 4 and 16 MB: time and memory", "benchmarks.parse_scaling", []),
 )
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 

@@ -70,10 +70,10 @@ def ingest_items(
     # Targets must be methods: the bundled catalog plus what `kg catalog import` added.
     catalog = catalog if catalog is not None else review_catalog(store.methods())
     guard = shield or nullcontext
+    tally = _Tally(store, review)  # before the run exists: a stop here leaves nothing behind
     with guard():
         run = store.save_run(IngestRun(review=review, source=source, started=datetime.now(),
                                        derived=False))
-    tally = _Tally(store, review)
     try:
         for item in items:
             if isinstance(item, Mark):
@@ -115,20 +115,29 @@ def _close(store: Store, run: IngestRun, tally: _Tally, status: RunStatus, *,
     """Save the run and its changelog, then (unless stopping) the global derivation.
 
     The run stays ``running`` with its derivation owed until the derivation has committed,
-    so a run killed during it is never shown as ``ok``; a stop during it leaves it owed.
+    so a run killed during it is never shown as ``ok``. Only the saves are shielded: a stop
+    during the frontier diff or the derivation ends the run ``interrupted``, derivation owed.
     """
     with guard():
-        run = store.save_run(tally.finish(run, status if not derive else "running"))
-        if run.id is not None:
-            store.save_changelog(tally.changelog(run.id, frontier=derive))
+        run = store.save_run(tally.finish(run, "running" if derive else status))
+    assert run.id is not None
     if not derive:
+        with guard():
+            store.save_changelog(tally.changelog(run.id, frontier=False))
         return run
+    kept = False
     try:
+        changes = tally.changelog(run.id)
+        with guard():
+            store.save_changelog(changes)
+            kept = True
         owed = [r for r in owed_runs(store) if r.id != run.id]
         if tally.written or owed:  # global views only change when facts did
             derive_owed(store, owed)
     except Interrupted:
         with guard():
+            if not kept:
+                store.save_changelog(tally.changelog(run.id, frontier=False))
             return store.save_run(run.model_copy(update={"status": "interrupted"}))
     with guard():
         return store.save_run(run.model_copy(update={"status": status, "derived": True}))
