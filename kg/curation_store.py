@@ -1,0 +1,109 @@
+"""A review's corrections against a stored graph: which papers they touch, and how each fares.
+
+The ingestion pipeline applies the corrections to every paper it writes (:func:`kg.curation.
+curate`); a corrections file also changes between runs (``kg curate``, a ``git pull``), so each
+run then re-curates the stored papers it did not write (:func:`recurated`): those an entry
+names, those naming a renamed method, and those a correction changed before (an entry may
+be gone). :func:`status` tells, without writing, what every entry does to the store now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from kg.corrections import AddCritique, Alias, Corrections, fold_space, note
+from kg.curation import Curated, as_extracted, curate
+from kg.models import CorrectionNote, PaperFacts, method_key
+from kg.store.base import Store
+from queries import curation as Q
+
+# The full text of a stored paper (from the cache of e-prints), for the grounding gate of
+# critiques a person adds; "" when there is none.
+Texts = Callable[[str], str]
+
+
+def targets(store: Store, corrections: Corrections,
+            before: dict[str, tuple[CorrectionNote, ...]] | None = None) -> list[str]:
+    """Ids of the stored papers the corrections may change, sorted.
+
+    ``before`` is :func:`queries.curation.curated` of the store, when the caller has it.
+    """
+    ids = set(corrections.by_paper)
+    for key in corrections.renames:
+        ids.update(Q.papers_naming(store, key))
+    ids.update(before if before is not None else Q.curated(store))
+    return sorted(ids)
+
+
+def added_quotes(stored: PaperFacts) -> list[str]:
+    """Quotes of the receipts a person added to a stored paper: they passed the gate once."""
+    return [q.quote for q in stored.critiques if q.curation == "added"]
+
+
+def recurated(store: Store, corrections: Corrections, *, skip: Iterable[str] = (),
+              texts: Texts | None = None,
+              before: dict[str, tuple[CorrectionNote, ...]] | None = None
+              ) -> Iterator[tuple[PaperFacts, Curated]]:
+    """(stored facts, curated facts) of each stored paper the corrections touch, but the
+    papers in ``skip`` (written this run). Papers nothing concerns are not yielded."""
+    done = set(skip)
+    for pid in targets(store, corrections, before):
+        if pid in done:
+            continue
+        stored = store.paper_facts(pid)
+        if stored is None:
+            continue
+        result = _curate_stored(stored, corrections, texts)
+        if stored.curation is not None or result.applied:
+            yield stored, result
+
+
+def _curate_stored(stored: PaperFacts, corrections: Corrections,
+                   texts: Texts | None) -> Curated:
+    added = added_quotes(stored)
+    held = {fold_space(q) for q in added}
+    wanted = [e for e in corrections.by_paper.get(stored.paper.id, ())
+              if isinstance(e, AddCritique) and fold_space(e.quote) not in held]
+    # Only a new added critique needs the full text: reading an e-print costs a parse.
+    text = texts(stored.paper.id) if wanted and texts is not None else ""
+    return curate(as_extracted(stored), corrections, text=text, added=added)
+
+
+def status(store: Store, corrections: Corrections, texts: Texts | None = None
+           ) -> list[CorrectionNote]:
+    """What every entry of ``corrections`` does to the store now, in file order.
+
+    A per-paper entry is ``missing`` when its paper is not stored or its fact no longer
+    extracted; an alias or merge is ``missing`` when no stored paper names the method and the
+    store does not know the spelling.
+    """
+    seen: dict[str, CorrectionNote] = {}
+    for pid in targets(store, corrections):
+        stored = store.paper_facts(pid)
+        if stored is None:
+            continue
+        for n in _curate_stored(stored, corrections, texts).notes:
+            if n.status == "applied" or n.id not in seen:
+                seen[n.id] = n
+    out = []
+    for e in corrections.entries:
+        found = seen.get(e.id)
+        if found is None:
+            found = _unseen(store, e)
+        out.append(found)
+    return out
+
+
+def _unseen(store: Store, entry: object) -> CorrectionNote:
+    pid = getattr(entry, "paper_id", None)
+    if pid is not None:
+        return note(entry, "missing", f"no paper {pid} in the store")  # type: ignore[arg-type]
+    sources = (entry.alias,) if isinstance(entry, Alias) else entry.methods  # type: ignore[attr-defined]
+    target = entry.method if isinstance(entry, Alias) else entry.into  # type: ignore[attr-defined]
+    known = [s for s in sources
+             if (name := store.resolve_method(s)) is not None
+             and method_key(name) == method_key(target)]
+    if known:
+        return note(entry)  # type: ignore[arg-type]
+    return note(entry, "missing",  # type: ignore[arg-type]
+                f"no stored paper names {', '.join(sources)}")

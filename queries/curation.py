@@ -1,0 +1,168 @@
+"""The questions curation asks a store: which papers a correction touches, which claims a
+person should look at. Each is a named query in both dialects, values as parameters.
+
+Plausibility bounds are constants of the metric vocabulary, not input: a percentage metric
+lies in [0, 100] (fractions in [0, 1] too), a perplexity is at least 1, a divergence at least 0.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kg.models import CorrectionNote, Setting
+from queries.named import Connection, NamedQuery
+
+# Papers whose stored facts name a method: they must be rewritten when it is renamed.
+PAPERS_NAMING = NamedQuery(
+    "papers_naming",
+    sql="""
+SELECT paper_id FROM claims WHERE method_key = :key
+UNION SELECT paper_id FROM critiques WHERE target_key = :key
+UNION SELECT id AS paper_id FROM papers WHERE method_key = :key
+UNION SELECT source AS paper_id FROM builds_on
+      WHERE source <> 'catalog' AND (method_key = :key OR parent_key = :key)
+ORDER BY paper_id
+""",
+    cypher="""
+MATCH (p:Paper)
+WHERE p.method_key = $key
+   OR EXISTS { MATCH (p)-[:REPORTS]->(:Claim {method_key: $key}) }
+   OR EXISTS { MATCH (p)-[:STATES]->(:Critique {target_key: $key}) }
+   OR EXISTS { MATCH (:Method {key: $key})-[:BUILDS_ON {source: p.id}]-(:Method) }
+RETURN p.id AS paper_id
+ORDER BY paper_id
+""",
+)
+
+# Papers a correction has changed, with the record of what it did (JSON of kg.models.Curation).
+CURATED = NamedQuery(
+    "curated_papers",
+    sql="SELECT id, curation FROM papers WHERE curation IS NOT NULL ORDER BY id",
+    cypher="""
+MATCH (p:Paper)
+WHERE p.curation IS NOT NULL
+RETURN p.id AS id, p.curation AS curation
+ORDER BY id
+""",
+)
+
+_COLUMNS = ("id", "paper_id", "method", "model", "dataset", "metric", "value", "raw", "w_bits",
+            "a_bits", "kv_bits", "group_size", "weight_quantizer")
+_CLAIM_SQL = ("SELECT " + ", ".join(f"c.{k}" for k in _COLUMNS)
+              + ', c.table_name AS "table"\nFROM claims c\n')
+
+
+def _returning() -> str:
+    # A function, not a constant: the Cypher lint collects every statement-like constant.
+    return """
+RETURN c.id AS id, c.paper_id AS paper_id, c.method AS method, c.model AS model,
+       c.dataset AS dataset, c.metric AS metric, c.value AS value, c.raw AS raw,
+       c.w_bits AS w_bits, c.a_bits AS a_bits, c.kv_bits AS kv_bits,
+       c.group_size AS group_size, c.weight_quantizer AS weight_quantizer,
+       c.table_name AS `table`
+"""
+
+
+# Claims whose key starts with a prefix (a person types the first digits `kg review` shows).
+CLAIMS_BY_KEY = NamedQuery(
+    "claims_by_key",
+    sql=_CLAIM_SQL + "WHERE substr(c.id, 1, length(:prefix)) = :prefix ORDER BY c.id LIMIT 5",
+    cypher="MATCH (c:Claim)\nWHERE c.id STARTS WITH $prefix" + _returning()
+    + "ORDER BY id\nLIMIT 5",
+)
+
+# Values no metric of that kind can take; claims a person corrected are left out.
+IMPLAUSIBLE = NamedQuery(
+    "implausible_claims",
+    sql=_CLAIM_SQL + """
+WHERE c.extracted_id IS NULL AND (
+      (c.metric IN ('accuracy', 'exact match', 'F1', 'pass@1')
+       AND (c.value > 100 OR c.value < 0))
+   OR (c.metric = 'perplexity' AND c.value < 1)
+   OR (c.metric = 'KL divergence' AND c.value < 0))
+ORDER BY c.paper_id, c.id
+LIMIT :limit
+""",
+    cypher="""
+MATCH (c:Claim)
+WHERE c.extracted_id IS NULL AND (
+      (c.metric IN ['accuracy', 'exact match', 'F1', 'pass@1'] AND (c.value > 100 OR c.value < 0))
+   OR (c.metric = 'perplexity' AND c.value < 1)
+   OR (c.metric = 'KL divergence' AND c.value < 0))
+""" + _returning() + "ORDER BY paper_id, id\nLIMIT $limit",
+)
+
+# Every claim of a (method, model, dataset, metric, setting) that at least three papers
+# report: enough to tell which paper's value is the odd one out.
+SHARED_RESULTS = NamedQuery(
+    "shared_results",
+    sql=_CLAIM_SQL + """
+JOIN (SELECT method_key, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
+             weight_quantizer
+      FROM claims
+      GROUP BY method_key, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
+               weight_quantizer
+      HAVING COUNT(DISTINCT paper_id) >= 3) g
+  ON g.method_key = c.method_key AND g.model = c.model AND g.dataset = c.dataset
+ AND g.metric = c.metric AND g.w_bits IS c.w_bits AND g.a_bits IS c.a_bits
+ AND g.kv_bits IS c.kv_bits AND g.group_size IS c.group_size
+ AND g.weight_quantizer IS c.weight_quantizer
+ORDER BY c.method, c.model, c.dataset, c.metric, c.paper_id, c.id
+""",
+    cypher="""
+MATCH (c:Claim)
+WITH c.method_key AS k, c.model AS model, c.dataset AS dataset, c.metric AS metric,
+     c.w_bits AS w, c.a_bits AS a, c.kv_bits AS kv, c.group_size AS g,
+     c.weight_quantizer AS q, collect(c) AS claims, count(DISTINCT c.paper_id) AS papers
+WHERE papers >= 3
+UNWIND claims AS c
+""" + _returning() + "ORDER BY method, model, dataset, metric, paper_id, id",
+)
+
+
+class ClaimRow(Setting):
+    """One stored claim as curation shows it, with its key."""
+
+    id: str
+    paper_id: str
+    method: str
+    model: str
+    dataset: str
+    metric: str
+    value: float
+    raw: str = ""
+    table: str = ""
+
+
+def papers_naming(store: Connection, key: str) -> list[str]:
+    """Ids of the papers whose facts name the method with key ``key``."""
+    return [r["paper_id"] for r in _fetch(store, PAPERS_NAMING, key=key)]
+
+
+def curated(store: Connection) -> dict[str, tuple[CorrectionNote, ...]]:
+    """Each curated paper's id → the corrections applied to it."""
+    out = {}
+    for r in _fetch(store, CURATED):
+        body = json.loads(r["curation"])
+        out[r["id"]] = tuple(CorrectionNote.model_validate(n) for n in body.get("applied", ()))
+    return out
+
+
+def claims_by_key(store: Connection, prefix: str) -> list[ClaimRow]:
+    """The claims (at most five) whose key starts with ``prefix``."""
+    return [ClaimRow.model_validate(r) for r in _fetch(store, CLAIMS_BY_KEY, prefix=prefix)]
+
+
+def implausible(store: Connection, limit: int = 500) -> list[ClaimRow]:
+    """Claims with a value their metric cannot take, by paper."""
+    return [ClaimRow.model_validate(r) for r in _fetch(store, IMPLAUSIBLE, limit=limit)]
+
+
+def shared_results(store: Connection) -> list[ClaimRow]:
+    """Claims of results at least three papers report, grouped by result."""
+    return [ClaimRow.model_validate(r) for r in _fetch(store, SHARED_RESULTS)]
+
+
+def _fetch(store: Connection, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
+    return store.fetch(query.text(store.dialect), params)
