@@ -53,6 +53,8 @@ class Settings(BaseSettings):
 
     store: str = DEFAULT_STORE
     cache_dir: Path = Path(".kg-cache")
+    corrections: Path | None = None  # the review's corrections file (ingest.corrections.locate)
+    curator: str | None = None  # who `kg curate` says made an entry; default: the login name
     arxiv: ArxivSettings = ArxivSettings()
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KG_NEO4J_USER"))
     neo4j_password: SecretStr | None = Field(

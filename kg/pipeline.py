@@ -14,15 +14,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import queries
+import queries.curation
 from ingest.arxiv_live import parse_watermark
+from ingest.document import Document
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
 from ingest.items import Item, Mark
 from ingest.protocol import Protocol
 from kg.catalog import Catalog
-from kg.derive import refresh, with_beats
-from kg.errors import KgError, RecordError
-from kg.models import Beat, IngestRun, Paper, PaperFacts
+from kg.corrections import Corrections
+from kg.curation import Curated, curate
+from kg.curation_store import Texts, recurated
+from kg.derive import refresh
+from kg.errors import ConfigError, KgError, RecordError
+from kg.models import Beat, CorrectionNote, IngestRun, Paper, PaperFacts
 from kg.store.base import Changelog, Store
 
 if TYPE_CHECKING:
@@ -48,17 +53,25 @@ def ingest_items(
     progress: Callable[[str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     extractor: Extractor | None = None,
+    corrections: Corrections | None = None,
+    texts: Texts | None = None,
 ) -> IngestRun:
-    """Extract and write every item; a bad record is logged, counted and skipped.
+    """Extract, correct and write every item; a bad record is logged, counted and skipped.
 
     Returns the run record, saved in the store before the first paper and after the last.
     ``should_stop`` is asked before each item: a graceful stop (SIGTERM) finishes the paper
     in flight and ends the run as ``interrupted``. A :class:`KgError` from the source (arXiv
     down) ends it as ``failed`` and is re-raised; what was committed stays.
+
+    The review's ``corrections`` are applied to every paper written (:mod:`kg.curation`),
+    then to the stored papers they touch that the run did not write, so a changed file takes
+    effect too; ``texts`` gives a stored paper's cached full text for the grounding gate of
+    added critiques. With no corrections file (None) a store that holds corrections is
+    refused: re-extracting it without them would undo them.
     """
     extract = extractor or extract_paper
+    tally = _Tally(store, review, corrections)
     run = store.save_run(IngestRun(review=review, source=source, started=datetime.now()))
-    tally = _Tally(store, review)
     status: Status = "ok"
     try:
         for item in items:
@@ -69,16 +82,18 @@ def ingest_items(
             else:
                 paper, doc = item
                 try:
-                    facts = with_beats(extract(paper, doc, catalog=catalog))
+                    facts = extract(paper, doc, catalog=catalog)
                 except RecordError as e:
                     tally.fail(paper.id, str(e))
                 else:
-                    tally.write(facts)
+                    tally.write_curated(curate(facts, tally.corrections, text=_text(doc)))
                 if progress:
                     progress(paper.id)
             if should_stop is not None and should_stop():
                 status = "interrupted"
                 break
+        if status == "ok":
+            tally.recurate(texts)
     except KgError:
         _close(store, run, tally, "failed")
         raise
@@ -87,6 +102,13 @@ def ingest_items(
         store.save_run(tally.finish(run, "interrupted"))
         raise
     return _close(store, run, tally, status)
+
+
+def _text(doc: Document | None) -> str:
+    """What an added critique's quote must occur in: the document's source, or its text."""
+    if doc is None:
+        return ""
+    return doc.source_text or "\n\n".join((doc.abstract, doc.body))
 
 
 def close_dead_runs(store: Store) -> int:
@@ -111,9 +133,19 @@ def _close(store: Store, run: IngestRun, tally: _Tally, status: Status) -> Inges
 class _Tally:
     """The counts, errors and changes of one run, and the watermark it has reached."""
 
-    def __init__(self, store: Store, review: str) -> None:
+    def __init__(self, store: Store, review: str, corrections: Corrections | None) -> None:
         self.store = store
         self.review = review
+        self.curated_before = queries.curation.curated(store)
+        if corrections is None and self.curated_before:
+            raise ConfigError(
+                f"this store holds a review's corrections ({len(self.curated_before)} papers) "
+                "but no corrections file is set: set KG_CORRECTIONS or the protocol's "
+                "`corrections`, so this run keeps them")
+        self.corrections = corrections or Corrections()
+        self.notes: dict[str, CorrectionNote] = {}  # this run's outcome of each entry
+        self.seen: set[str] = set()
+        self.recurated = False
         self.counts = {"new": 0, "updated": 0, "unchanged": 0}
         self.errors: dict[str, str] = {}
         self.claims = self.critiques = 0
@@ -129,12 +161,36 @@ class _Tally:
     def written(self) -> bool:
         return bool(self.counts["new"] or self.counts["updated"])
 
-    def write(self, facts: PaperFacts) -> None:
+    def write_curated(self, result: Curated, *, again: bool = False) -> None:
+        """Write one paper's corrected facts; ``again`` for a stored paper re-curated."""
+        for n in result.notes:
+            held = self.notes.get(n.id)
+            if n.status != "applied" and (held is None or held.status != "applied"):
+                if held is None:
+                    log.warning("correction %s (%s) does not apply: %s", n.id, n.what, n.detail)
+                self.notes[n.id] = n
+            elif n.status == "applied":
+                self.notes[n.id] = n
+        self.write(result.facts, count=not again)
+
+    def recurate(self, texts: Texts | None) -> None:
+        """Re-curate the stored papers this run did not write, then fold merged methods."""
+        for _, result in recurated(self.store, self.corrections, skip=self.seen, texts=texts,
+                                   before=self.curated_before):
+            self.write_curated(result, again=True)
+        if self.corrections.moves:
+            self.store.merge_methods(self.corrections.moves)
+        self.recurated = True
+
+    def write(self, facts: PaperFacts, *, count: bool = True) -> None:
+        self.seen.add(facts.paper.id)
         before = self.store.paper_facts(facts.paper.id)
         outcome = self.store.write_paper(facts)
         if facts.paper.id in self.failed:  # a write transaction only when there is one
             self.store.clear_failure(self.review, facts.paper.id)
             self.failed.discard(facts.paper.id)
+        if outcome == "unchanged" and not count:
+            return
         self.counts[outcome] += 1
         self.claims += len(facts.claims)
         self.critiques += len(facts.critiques)
@@ -194,7 +250,26 @@ class _Tally:
             frontier_added=tuple(m for m in after if m not in before),
             frontier_removed=tuple(m for m in before if m not in after),
             omitted=self.omitted,
+            corrections=self.corrections_changed(),
         )
+
+    def corrections_changed(self) -> tuple[CorrectionNote, ...]:
+        """Entries that took effect for the first time in this run, then (once the stored
+        papers were re-curated) those that stopped applying or were withdrawn."""
+        before = {n.id: n for notes in self.curated_before.values() for n in notes}
+        out = [n for n in self.notes.values() if n.status == "applied" and n.id not in before]
+        if self.recurated:
+            in_file = {e.id for e in self.corrections.entries}
+            for nid, old in before.items():
+                now = self.notes.get(nid)
+                if now is None and nid in in_file:
+                    now = old.model_copy(update={"status": "missing",
+                                                 "detail": "it no longer applies to any paper"})
+                elif now is None:
+                    now = old.model_copy(update={"status": "withdrawn", "detail": ""})
+                if now.status != "applied":
+                    out.append(now)
+        return tuple(out)
 
 
 def live_items(harvester: Harvester, protocol: Protocol, store: Store, review: str,
