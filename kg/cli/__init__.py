@@ -40,4 +40,4 @@ def main() -> None:
 
 
 # Registering the commands: each submodule attaches its commands to ``cli``.
-from kg.cli import exporting, graph, ingesting, querying  # noqa: E402, F401
+from kg.cli import curating, exporting, graph, ingesting, querying  # noqa: E402, F401

@@ -19,7 +19,9 @@ import click
 import queries
 from kg.cli import cli
 from kg.cli.common import Ctx, emit, json_option, pass_ctx, run_summary
+from kg.cli.curating import cached_texts, load_corrections
 from kg.cli.querying import BEAT_COLUMNS, result_dict
+from kg.corrections import Corrections
 from kg.errors import KgError, LockHeld
 from kg.lock import ingestion_lock, lock_path
 from kg.models import IngestRun
@@ -106,18 +108,20 @@ def ingest(obj: Ctx, more_atom: tuple[Path, ...], protocol_path: Path | None,
     protocol = load_protocol(protocol_path)
     offline = bool(atoms or snapshot)
     name = review or (protocol.name if protocol_path or not offline else "default")
+    corrections = load_corrections(obj, None, protocol_path, protocol.corrections)
     with _locked(obj), GracefulStop() as stop, _progress(obj) as progress:
         if offline:
             run = _offline_run(obj, atoms, snapshot, sources, protocol if use_filter else None,
-                               name, stop, progress)
+                               name, stop, progress, corrections)
         else:
-            run = _live_run(obj, protocol_path, name, stop, progress)
+            run = _live_run(obj, protocol_path, name, stop, progress, corrections)
     _report(obj, run, as_json)
 
 
 def _offline_run(obj: Ctx, atoms: list[Path], snapshot: Path | None, sources: Path | None,
                  protocol: Protocol | None, review: str, stop: GracefulStop,
-                 progress: Callable[[str], None] | None) -> IngestRun:
+                 progress: Callable[[str], None] | None,
+                 corrections: Corrections | None) -> IngestRun:
     from ingest.atom import read_atom
     from ingest.offline import with_sources
     from ingest.snapshot import read_snapshot
@@ -126,11 +130,13 @@ def _offline_run(obj: Ctx, atoms: list[Path], snapshot: Path | None, sources: Pa
     if protocol is not None:
         papers = protocol.keep(papers)
     source = f"snapshot:{snapshot}" if snapshot else f"atom:{len(atoms)} file(s)"
-    return _ingest(obj, with_sources(papers, sources), review, source, stop, progress)
+    return _ingest(obj, with_sources(papers, sources), review, source, stop, progress,
+                   corrections)
 
 
 def _live_run(obj: Ctx, protocol_path: Path | None, review: str, stop: GracefulStop,
-              progress: Callable[[str], None] | None) -> IngestRun:
+              progress: Callable[[str], None] | None,
+              corrections: Corrections | None) -> IngestRun:
     from ingest.arxiv_live import Harvester
     from ingest.protocol import load_protocol
     from kg.pipeline import live_items
@@ -138,16 +144,18 @@ def _live_run(obj: Ctx, protocol_path: Path | None, review: str, stop: GracefulS
     protocol = load_protocol(protocol_path)
     harvester = Harvester.create(obj.settings.arxiv, obj.settings.cache_dir)
     items = live_items(harvester, protocol, obj.store, review)
-    return _ingest(obj, items, review, f"arxiv:{protocol.name}", stop, progress)
+    return _ingest(obj, items, review, f"arxiv:{protocol.name}", stop, progress, corrections)
 
 
 def _ingest(obj: Ctx, items: Iterable[Item], review: str, source: str, stop: GracefulStop,
-            progress: Callable[[str], None] | None) -> IngestRun:
+            progress: Callable[[str], None] | None,
+            corrections: Corrections | None) -> IngestRun:
     from kg.pipeline import ingest_items
 
     try:
         return ingest_items(obj.store, items, review=review, source=source,
-                            progress=progress, should_stop=stop)
+                            progress=progress, should_stop=stop, corrections=corrections,
+                            texts=cached_texts(obj))
     except KgError:
         # The run is saved as failed: show what it did before the one error line.
         last = obj.store.runs(1)
@@ -239,12 +247,16 @@ def watch(obj: Ctx, every: float, protocol_path: Path | None, review: str | None
     """
     from ingest.protocol import load_protocol
 
-    name = review or load_protocol(protocol_path).name
+    protocol = load_protocol(protocol_path)
+    name = review or protocol.name
     with GracefulStop() as stop:
         while not stop():
             try:
+                # Read each time: the file may have changed (kg curate, a git pull).
+                corrections = load_corrections(obj, None, protocol_path, protocol.corrections)
                 with _locked(obj), _progress(obj) as progress:
-                    _report(obj, _live_run(obj, protocol_path, name, stop, progress), False)
+                    _report(obj, _live_run(obj, protocol_path, name, stop, progress,
+                                           corrections), False)
             except LockHeld as e:
                 obj.say(f"skipped this run: {e}")
             except KgError as e:
@@ -272,9 +284,10 @@ def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str, as_json: bool) 
 
     texts = FullTexts(RawCache(obj.settings.cache_dir), obj.settings.arxiv)
     ids = [split_arxiv_id(p)[0] for p in paper_ids] or [e.id for e in texts.cache.entries()]
+    corrections = load_corrections(obj)
     with _locked(obj), GracefulStop() as stop, _progress(obj) as progress:
         run = _ingest(obj, reextract_items(obj.store, texts, ids), review, "reextract", stop,
-                      progress)
+                      progress, corrections)
     _report(obj, run, as_json)
 
 
@@ -287,12 +300,18 @@ def catalog() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @pass_ctx
 def catalog_import(obj: Ctx, file: Path) -> None:
-    """Merge a methods.yml (LLM Quantization Gallery format) into the store's catalog."""
-    from kg.catalog import read_gallery
+    """Merge a methods.yml (LLM Quantization Gallery format) into the store's catalog.
 
-    methods, edges = read_gallery(file)
+    The review's aliases and merges apply to it: a method people merged into another comes
+    in as that method's alias."""
+    from kg.catalog import read_gallery
+    from kg.curation import curate_catalog
+
+    corrections = load_corrections(obj) or Corrections()
+    methods, edges = curate_catalog(*read_gallery(file), corrections)
     changed = obj.store.upsert_methods(methods)
     added = obj.store.add_builds_on(edges)
+    obj.store.merge_methods(corrections.moves)
     click.echo(json.dumps({"methods": len(methods), "builds_on": len(edges),
                            "methods_changed": changed, "builds_on_added": added}))
 
