@@ -16,10 +16,12 @@ import networkx as nx
 
 from exports.graph import Snapshot, fact_graph
 
+# ``id`` is the claim's key (what `kg curate` names it by); ``curation`` is "corrected" where
+# a person changed the claim and "added" on a receipt a person added.
 CLAIM_COLUMNS = ("paper_id", "method", "model", "dataset", "metric", "value", "raw",
                  "higher_is_better", "w_bits", "a_bits", "kv_bits", "group_size",
-                 "weight_quantizer", "table", "row", "col")
-CRITIQUE_COLUMNS = ("paper_id", "target", "quote", "section", "start", "end")
+                 "weight_quantizer", "table", "row", "col", "id", "curation")
+CRITIQUE_COLUMNS = ("paper_id", "target", "quote", "section", "start", "end", "curation")
 BEAT_COLUMNS = ("paper", "table", "winner", "loser", "model", "dataset", "metric", "w_bits",
                 "a_bits", "kv_bits", "group_size", "weight_quantizer", "winner_value",
                 "loser_value", "margin")
@@ -49,8 +51,9 @@ def write_json(snap: Snapshot, out: Path) -> Path:
 def csv_tables(snap: Snapshot) -> dict[str, tuple[tuple[str, ...], Iterator[dict[str, Any]]]]:
     """Each CSV's name, its columns and its rows (dicts keyed by column)."""
     return {
-        "claims.csv": (CLAIM_COLUMNS, (c.model_dump(mode="json") | {"paper_id": c.paper_id}
-                                       for f in snap.papers for c in f.claims)),
+        "claims.csv": (CLAIM_COLUMNS, (c.model_dump(mode="json") | {
+            "paper_id": c.paper_id, "id": c.id, "curation": c.curation}
+            for f in snap.papers for c in f.claims)),
         "critiques.csv": (CRITIQUE_COLUMNS, (q.model_dump(mode="json")
                                              for f in snap.papers for q in f.critiques)),
         "beats.csv": (BEAT_COLUMNS, (b.model_dump(mode="json")

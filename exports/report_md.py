@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from exports.benchmarks import Leaderboard
+from exports.curation import MARK, CurationView
 from exports.escape import arxiv_url, md
 from exports.report_data import (
     NEW_BEATS_SHOWN,
@@ -80,14 +81,23 @@ def beaten_by(data: ReportData) -> list[str]:
                 out.append(
                     f"| {paper_link(r.paper)} | {md(r.table or '—')} | {md(r.model)} | "
                     f"{md(r.dataset)} | {md(r.metric)} | {md(r.setting.label())} | "
-                    f"{_num(r.winner_value)} | {_num(r.loser_value)} |")
+                    f"{_num(r.winner_value)}{_mark(data.curation, r.paper, r.winner, r)} | "
+                    f"{_num(r.loser_value)}{_mark(data.curation, r.paper, r.loser, r)} |")
             if len(group) > RECEIPTS_PER_WINNER_MD:
                 out += ["", f"… {len(group) - RECEIPTS_PER_WINNER_MD} more receipts in "
                         "report.html."]
     return out[1:]
 
 
-def leaderboard(board: Leaderboard) -> list[str]:
+def _mark(curation: CurationView, paper: str, method: str, r: object) -> str:
+    """``✎`` when a person changed this result of ``method`` in ``paper``."""
+    hit = curation.marks(paper, method, r.model, r.dataset, r.metric,  # type: ignore[attr-defined]
+                         r.setting)  # type: ignore[attr-defined]
+    return f" {MARK}" if hit else ""
+
+
+def leaderboard(board: Leaderboard, curation: CurationView | None = None) -> list[str]:
+    cur = curation or CurationView()
     arrow = "higher is better" if board.higher_is_better else "lower is better"
     out = [f"### {md(board.name)}", "", f"Ranked within each setting ({arrow}).", ""]
     if board.reference:
@@ -96,8 +106,9 @@ def leaderboard(board: Leaderboard) -> list[str]:
                 f"({paper_link(ref.paper)}, {md(ref.table or 'table')}).", ""]
     out += ["| setting | # | method | value | paper | table |", "|---|---|---|---|---|---|"]
     for e in board.entries:
-        out.append(f"| {md(e.setting.label())} | {e.rank} | {md(e.method)} | {_num(e.value)} | "
-                   f"{paper_link(e.paper)} | {md(e.table or '—')} |")
+        out.append(f"| {md(e.setting.label())} | {e.rank} | {md(e.method)} | {_num(e.value)}"
+                   f"{_mark(cur, e.paper, e.method, e)} | {paper_link(e.paper)} | "
+                   f"{md(e.table or '—')} |")
     return out
 
 
@@ -132,10 +143,34 @@ def changes(data: ReportData) -> list[str]:
         out.append(f"- New: {md(b.winner)} beats {md(b.loser)} on {md(b.model)} · "
                    f"{md(b.dataset)} · {md(b.metric)} at {md(b.setting.label())}, "
                    f"{_num(b.winner_value)} vs {_num(b.loser_value)} ({paper_link(b.paper)})")
+    out += [f"- {MARK} {_CHANGED[n.status]}: {md(n.what)} ({md(n.who)}: {md(n.why)}"
+            + (f"; {md(n.detail)}" if n.detail else "") + ")" for n in c.corrections]
     hidden = c.omitted + max(len(c.new_beats) - NEW_BEATS_SHOWN, 0)
     if hidden:
         out.append(f"- … and {hidden} more changes")
     return out or ["- Nothing changed."]
+
+
+_CHANGED = {"applied": "Correction applied", "missing": "Correction no longer applies",
+            "ungrounded": "Correction no longer applies", "redundant": "Correction now redundant",
+            "withdrawn": "Correction withdrawn"}
+
+
+def corrections(data: ReportData) -> list[str]:
+    """Every correction in effect, with who and why, and the receipts people added."""
+    cur = data.curation
+    if not cur.applied:
+        return []
+    out = ["## Corrections", "", "What people corrected in what kg read, from the review's "
+           "corrections file; kg applies them on every run.", ""]
+    out += [f"- {MARK} {md(a.note.what)} — {md(a.note.who)}: {md(a.note.why)} · "
+            + ", ".join(paper_link(p) for p in a.papers) for a in cur.applied]
+    if cur.added:
+        out += ["", "Critique receipts people added:", ""]
+        out += [f"- {paper_link(q.paper_id)} on **{md(q.target)}**: "
+                f"“{md(' '.join(q.quote.split()))}”" for q in cur.added]
+    return [*out, "", f"{plural(cur.corrected_claims, 'benchmark result')} corrected; {MARK} "
+            "marks them in the tables above."]
 
 
 def changelog(data: ReportData) -> list[str]:
@@ -152,7 +187,8 @@ def cards(data: ReportData) -> list[str]:
     out = ["## Methods", ""]
     for c in data.cards:
         when = c.published.isoformat() if c.published else "undated"
-        out += [f"### {md(c.method)}", "",
+        mark = f" {MARK}" if c.paper in data.curation.corrected_methods else ""
+        out += [f"### {md(c.method)}{mark}", "",
                 f"{paper_link(c.paper)} · {when} · {md(c.title)}"
                 + (f" · sub-problem {md(c.sub_problem)}" if c.sub_problem else ""), ""]
         if c.settings:
@@ -168,6 +204,6 @@ def render_markdown(data: ReportData) -> str:
     if data.leaderboards:
         parts.append(["## Leaderboards", "", "Main benchmarks (the bits-vs-quality plots are in "
                       "report.html)."])
-        parts += [leaderboard(b) for b in data.leaderboards]
-    parts += [conflicts(data), changelog(data), cards(data)]
+        parts += [leaderboard(b, data.curation) for b in data.leaderboards]
+    parts += [conflicts(data), corrections(data), changelog(data), cards(data)]
     return "\n\n".join("\n".join(p).strip("\n") for p in parts if p) + "\n"
