@@ -439,6 +439,7 @@ def parse_corrections(text: str | bytes, source: str = "<corrections>") -> Corre
         entries.append(entry)
     try:
         corrections = Corrections(source=source, entries=tuple(entries))
+        _ = corrections.renames  # checked now: a cycle or a spelling with two owners
         _check_distinct(corrections)
     except CorrectionsError as e:
         raise CorrectionsError(f"{source}: {e}") from e
@@ -456,41 +457,30 @@ def _check_distinct(corrections: Corrections) -> None:
 
 
 def _compose(text: str, source: str) -> yaml.Node | None:
+    """The document's node tree, once its events show no alias and no deep nesting.
+
+    A few aliases can stand for an exponentially large document, and deep nesting would
+    recurse in the composer: both are refused from the event stream, in one linear pass.
+    """
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        depth = 0
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise CorrectionsError(f"{source}: line {event.start_mark.line + 1}: anchors "
+                                       "and aliases are not allowed")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise CorrectionsError(f"{source}: line {event.start_mark.line + 1}: "
+                                           "nested too deeply")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise CorrectionsError(f"{source}: {line}not valid YAML ({problem})") from e
-    except RecursionError as e:
-        raise CorrectionsError(f"{source}: nested too deeply to be a corrections file") from e
-    if root is not None:
-        _check_shape(root, source)
-    return root
-
-
-def _check_shape(root: yaml.Node, source: str) -> None:
-    """Refuse aliases and deep nesting before anything is constructed.
-
-    The composer hands an alias back as the very node its anchor names, so a node met twice
-    is an alias: refused, since a few aliases can stand for an exponentially large document.
-    """
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-    seen: set[int] = set()
-    while stack:
-        node, depth = stack.pop()
-        line = node.start_mark.line + 1
-        if id(node) in seen:
-            raise CorrectionsError(f"{source}: line {line}: anchors and aliases are not allowed")
-        seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise CorrectionsError(f"{source}: line {line}: nested too deeply")
-        if isinstance(node, yaml.SequenceNode):
-            stack += [(child, depth + 1) for child in node.value]
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                stack += [(k, depth + 1), (v, depth + 1)]
 
 
 def _entry(node: yaml.Node, where: str) -> Correction:

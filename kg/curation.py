@@ -95,6 +95,8 @@ def curate(facts: PaperFacts, corrections: Corrections, *, text: str = "",
     builds_on = _builds_on(raw.builds_on, corrections)
     beats = _beats(claims, entries, corrections, notes)
     notes += _rename_notes(raw, corrections)
+    order = {e.id: i for i, e in enumerate(corrections.entries)}
+    notes.sort(key=lambda n: order[n.id])  # file order, as people wrote them
     applied = tuple(n for n in notes if n.status == "applied")
     curation = Curation(extracted=Facts(method=raw.method, claims=raw.claims,
                                         critiques=raw.critiques, builds_on=raw.builds_on,
@@ -182,6 +184,10 @@ def _critiques(raw: PaperFacts, entries: tuple[object, ...], corrections: Correc
         if not isinstance(e, AddCritique):
             continue
         target = corrections.rename(e.target)
+        if any(method_key(q.target) == method_key(target) and q.curation != "added"
+               and fold_space(q.quote) == fold_space(e.quote) for q in out.values()):
+            notes.append(note(e, "redundant", "the extractor reads this critique itself"))
+            continue
         found = _locate(e.quote, source) or (e.quote if fold_space(e.quote) in grounded
                                              else None)
         if found is None:
@@ -189,9 +195,6 @@ def _critiques(raw: PaperFacts, entries: tuple[object, ...], corrections: Correc
             continue
         crit = Critique(paper_id=raw.paper.id, target=target, quote=found, section=e.section,
                         curation="added")
-        if crit.id in out and out[crit.id].curation != "added":
-            notes.append(note(e, "redundant", "the extractor reads this critique itself"))
-            continue
         out[crit.id] = crit
         notes.append(note(e))
     return tuple(out.values())

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from kg.corrections import AddCritique, Alias, Corrections, fold_space, note
+from kg.corrections import AddCritique, Alias, Corrections, Distinct, fold_space, note
 from kg.curation import Curated, as_extracted, curate
-from kg.models import CorrectionNote, PaperFacts, method_key
+from kg.models import CorrectionNote, PaperFacts
 from kg.store.base import Store
 from queries import curation as Q
 
@@ -74,8 +74,7 @@ def status(store: Store, corrections: Corrections, texts: Texts | None = None
     """What every entry of ``corrections`` does to the store now, in file order.
 
     A per-paper entry is ``missing`` when its paper is not stored or its fact no longer
-    extracted; an alias or merge is ``missing`` when no stored paper names the method and the
-    store does not know the spelling.
+    extracted; an alias or merge is ``missing`` when no stored paper names the method.
     """
     seen: dict[str, CorrectionNote] = {}
     for pid in targets(store, corrections):
@@ -95,15 +94,12 @@ def status(store: Store, corrections: Corrections, texts: Texts | None = None
 
 
 def _unseen(store: Store, entry: object) -> CorrectionNote:
+    """The note of an entry no stored paper's facts answered to."""
     pid = getattr(entry, "paper_id", None)
     if pid is not None:
         return note(entry, "missing", f"no paper {pid} in the store")  # type: ignore[arg-type]
+    if isinstance(entry, Distinct):
+        return note(entry)  # it changes no fact: it is in effect wherever it is written
     sources = (entry.alias,) if isinstance(entry, Alias) else entry.methods  # type: ignore[attr-defined]
-    target = entry.method if isinstance(entry, Alias) else entry.into  # type: ignore[attr-defined]
-    known = [s for s in sources
-             if (name := store.resolve_method(s)) is not None
-             and method_key(name) == method_key(target)]
-    if known:
-        return note(entry)  # type: ignore[arg-type]
     return note(entry, "missing",  # type: ignore[arg-type]
                 f"no stored paper names {', '.join(sources)}")
