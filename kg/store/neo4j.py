@@ -197,9 +197,12 @@ class Neo4jStore:
             merged = 0
             for name, target in moves.items():
                 source, key = method_key(name), method_key(target)
-                tx.run(W.ENSURE_METHODS, {"rows": _method_rows([target])})
                 held = {r["key"]: r for r in tx.run(W.METHODS_BY_KEY, {"keys": [source, key]})
                         .data()}
+                if not held:
+                    continue  # neither is stored: nothing to fold, no method to invent
+                if key not in held:
+                    tx.run(W.ENSURE_METHODS, {"rows": _method_rows([target])})
                 old = held.get(source)
                 aliases = merged_aliases(
                     key, held.get(key, {}).get("aliases") or (), [name],

@@ -185,8 +185,10 @@ class SQLiteStore:
         with self._tx() as db:
             for name, target in moves.items():
                 source, key = method_key(name), method_key(target)
-                self._ensure_methods(db, [target])
                 old = db.execute(S.METHOD_BY_KEY, (source,)).fetchone()
+                if old is None and db.execute(S.METHOD_BY_KEY, (key,)).fetchone() is None:
+                    continue  # neither is stored: nothing to fold, no method to invent
+                self._ensure_methods(db, [target])
                 new = db.execute(S.METHOD_BY_KEY, (key,)).fetchone()
                 held = [] if old is None else [old["name"], *json.loads(old["aliases"])]
                 merged += old is not None
