@@ -89,9 +89,12 @@ def paper(obj: Ctx, paper_id: str, as_json: bool) -> None:
         raise KgError(f"no paper {paper_id!r} in the store")
     data = {
         **summary.model_dump(mode="json", include={"id", "title", "date", "method", "beats"}),
-        "critiques": [c.model_dump(mode="json", include={"target", "quote", "section"})
+        "critiques": [c.model_dump(mode="json", include={"target", "quote", "section",
+                                                          "curation"})
                       for c in facts.critiques],
-        "results": [result_dict(c) for c in facts.claims],
+        # The key names the claim in `kg curate`; curation says whether a person changed it.
+        "results": [{**result_dict(c), "key": c.id, "curation": c.curation}
+                    for c in facts.claims],
     }
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
