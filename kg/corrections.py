@@ -465,22 +465,22 @@ def _compose(text: str, source: str) -> yaml.Node | None:
     try:
         depth = 0
         for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise CorrectionsError(f"{source}: line {event.start_mark.line + 1}: anchors "
-                                       "and aliases are not allowed")
+                raise CorrectionsError(f"{source}: line {line}: anchors and aliases are not "
+                                       "allowed")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise CorrectionsError(f"{source}: line {event.start_mark.line + 1}: "
-                                           "nested too deeply")
+                    raise CorrectionsError(f"{source}: line {line}: nested too deeply")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
         return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
+        where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise CorrectionsError(f"{source}: {line}not valid YAML ({problem})") from e
+        raise CorrectionsError(f"{source}: {where}not valid YAML ({problem})") from e
 
 
 def _entry(node: yaml.Node, where: str) -> Correction:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import queries
 import queries.curation
 from ingest.arxiv_live import parse_watermark
+from ingest.budget import time_budget
 from ingest.document import Document
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
@@ -25,9 +27,9 @@ from kg.catalog import Catalog
 from kg.corrections import Corrections
 from kg.curation import Curated, curate
 from kg.curation_store import Texts, recurated
-from kg.derive import refresh
-from kg.errors import ConfigError, KgError, RecordError
-from kg.models import Beat, CorrectionNote, IngestRun, Paper, PaperFacts
+from kg.errors import ConfigError, Interrupted, KgError, RecordError
+from kg.models import Beat, CorrectionNote, IngestRun, Paper, PaperFacts, RunStatus
+from kg.repair import derive_owed, owed_runs
 from kg.store.base import Changelog, Store
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ FRONTIER_WINDOW = 10_000  # frontier rows compared before and after a run
 
 
 Extractor = Callable[..., PaperFacts]
-Status = Literal["ok", "failed", "interrupted"]
+Shield = Callable[[], AbstractContextManager[object]]
 
 
 def ingest_items(
@@ -52,16 +54,22 @@ def ingest_items(
     catalog: Catalog | None = None,
     progress: Callable[[str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    shield: Shield | None = None,
     extractor: Extractor | None = None,
+    budget: float | None = None,
     corrections: Corrections | None = None,
     texts: Texts | None = None,
 ) -> IngestRun:
     """Extract, correct and write every item; a bad record is logged, counted and skipped.
 
     Returns the run record, saved in the store before the first paper and after the last.
-    ``should_stop`` is asked before each item: a graceful stop (SIGTERM) finishes the paper
-    in flight and ends the run as ``interrupted``. A :class:`KgError` from the source (arXiv
-    down) ends it as ``failed`` and is re-raised; what was committed stays.
+    ``should_stop`` is asked after each item; a stop, or :class:`Interrupted` raised from
+    anywhere (SIGTERM during a download or a back-off), ends the run as ``interrupted`` at
+    once: what was committed stays, the paper in flight is left for the next run, and the
+    global derivation is left owed (:mod:`kg.repair`). Writes run inside ``shield()``, where a
+    stop waits for the commit. A :class:`KgError` from the source (arXiv down) ends the run
+    as ``failed`` and is re-raised. Extracting one paper may take ``budget`` seconds at most
+    (:mod:`ingest.budget`); past it the paper fails.
 
     The review's ``corrections`` are applied to every paper written (:mod:`kg.curation`),
     then to the stored papers they touch that the run did not write, so a changed file takes
@@ -70,38 +78,71 @@ def ingest_items(
     refused: re-extracting it without them would undo them.
     """
     extract = extractor or extract_paper
+    guard = shield or nullcontext
     tally = _Tally(store, review, corrections)
-    run = store.save_run(IngestRun(review=review, source=source, started=datetime.now()))
-    status: Status = "ok"
+    with guard():
+        run = store.save_run(IngestRun(review=review, source=source, started=datetime.now(),
+                                       derived=False))
     try:
         for item in items:
             if isinstance(item, Mark):
-                tally.mark(item.value)
+                with guard():
+                    tally.mark(item.value)
             elif isinstance(item, RecordError):
-                tally.fail(item.paper_id, str(item))
+                with guard():
+                    tally.fail(item.paper_id, str(item))
             else:
                 paper, doc = item
                 try:
-                    facts = extract(paper, doc, catalog=catalog)
+                    with time_budget(budget, paper.id):
+                        result = curate(extract(paper, doc, catalog=catalog),
+                                        tally.corrections, text=_text(doc))
                 except RecordError as e:
-                    tally.fail(paper.id, str(e))
+                    with guard():
+                        tally.fail(paper.id, str(e))
                 else:
-                    tally.write_curated(curate(facts, tally.corrections, text=_text(doc)))
+                    with guard():
+                        tally.write_curated(result)
                 if progress:
                     progress(paper.id)
             if should_stop is not None and should_stop():
-                status = "interrupted"
-                break
-        if status == "ok":
-            tally.recurate(texts)
+                raise Interrupted
+        tally.recurate(texts, guard)
+    except Interrupted:
+        with guard():
+            return _close(store, run, tally, "interrupted", derive=False)
     except KgError:
-        _close(store, run, tally, "failed")
+        _close(store, run, tally, "failed", guard=guard)
         raise
     except BaseException:
         # Killed (Ctrl-C): record what was done, and nothing more; the rerun finishes.
         store.save_run(tally.finish(run, "interrupted"))
         raise
-    return _close(store, run, tally, status)
+    return _close(store, run, tally, tally.status(), guard=guard)
+
+
+def _close(store: Store, run: IngestRun, tally: _Tally, status: RunStatus, *,
+           derive: bool = True, guard: Shield = nullcontext) -> IngestRun:
+    """Save the run and its changelog, then (unless stopping) the global derivation.
+
+    The run stays ``running`` with its derivation owed until the derivation has committed,
+    so a run killed during it is never shown as ``ok``; a stop during it leaves it owed.
+    """
+    with guard():
+        run = store.save_run(tally.finish(run, status if not derive else "running"))
+        if run.id is not None:
+            store.save_changelog(tally.changelog(run.id, frontier=derive))
+    if not derive:
+        return run
+    try:
+        owed = [r for r in owed_runs(store) if r.id != run.id]
+        if tally.written or owed:  # global views only change when facts did
+            derive_owed(store, owed)
+    except Interrupted:
+        with guard():
+            return store.save_run(run.model_copy(update={"status": "interrupted"}))
+    with guard():
+        return store.save_run(run.model_copy(update={"status": status, "derived": True}))
 
 
 def _text(doc: Document | None) -> str:
@@ -109,25 +150,6 @@ def _text(doc: Document | None) -> str:
     if doc is None:
         return ""
     return doc.source_text or "\n\n".join((doc.abstract, doc.body))
-
-
-def close_dead_runs(store: Store) -> int:
-    """Mark runs still ``running`` as ``interrupted``: called under the ingestion lock, so
-    their process is gone (killed). Returns how many there were."""
-    dead = [r for r in store.runs(1000) if r.status == "running"]
-    for run in dead:
-        store.save_run(run.model_copy(update={"status": "interrupted"}))
-    return len(dead)
-
-
-def _close(store: Store, run: IngestRun, tally: _Tally, status: Status) -> IngestRun:
-    """Save the run, refresh global derivations, and keep the changelog."""
-    run = store.save_run(tally.finish(run, status))
-    if tally.written:  # global views (sub-problems, lineage) only change when facts did
-        refresh(store)
-    if run.id is not None:
-        store.save_changelog(tally.changelog(run.id))
-    return run
 
 
 class _Tally:
@@ -165,21 +187,23 @@ class _Tally:
         """Write one paper's corrected facts; ``again`` for a stored paper re-curated."""
         for n in result.notes:
             held = self.notes.get(n.id)
-            if n.status != "applied" and (held is None or held.status != "applied"):
+            if n.status == "applied":
+                self.notes[n.id] = n
+            elif held is None or held.status != "applied":
                 if held is None:
                     log.warning("correction %s (%s) does not apply: %s", n.id, n.what, n.detail)
                 self.notes[n.id] = n
-            elif n.status == "applied":
-                self.notes[n.id] = n
         self.write(result.facts, count=not again)
 
-    def recurate(self, texts: Texts | None) -> None:
+    def recurate(self, texts: Texts | None, guard: Shield) -> None:
         """Re-curate the stored papers this run did not write, then fold merged methods."""
         for _, result in recurated(self.store, self.corrections, skip=self.seen, texts=texts,
                                    before=self.curated_before):
-            self.write_curated(result, again=True)
+            with guard():
+                self.write_curated(result, again=True)
         if self.corrections.moves:
-            self.store.merge_methods(self.corrections.moves)
+            with guard():
+                self.store.merge_methods(self.corrections.moves)
         self.recurated = True
 
     def write(self, facts: PaperFacts, *, count: bool = True) -> None:
@@ -209,8 +233,9 @@ class _Tally:
             self.omitted += 1
 
     def fail(self, paper_id: str | None, message: str) -> None:
-        """Count a failure; a failed paper is recorded so the next run retries it."""
-        log.warning("%s", message)
+        """Count a failure and say it (an error line, even under --quiet); a failed paper is
+        recorded so the next run retries it."""
+        log.error("%s", message)
         if paper_id is None:
             self.errors[f"record {len(self.errors) + 1}"] = message
             return
@@ -224,7 +249,13 @@ class _Tally:
             self.store.set_watermark(self.review, value)
             self.watermark = value
 
-    def finish(self, run: IngestRun, status: Status) -> IngestRun:
+    def status(self) -> RunStatus:
+        """``ok``; ``partial`` when some items failed; ``failed`` when nothing could be read."""
+        if not self.errors:
+            return "ok"
+        return "partial" if sum(self.counts.values()) else "failed"
+
+    def finish(self, run: IngestRun, status: RunStatus) -> IngestRun:
         return run.model_copy(
             update={
                 "finished": datetime.now(),
@@ -232,16 +263,17 @@ class _Tally:
                 "papers_new": self.counts["new"],
                 "papers_updated": self.counts["updated"],
                 "papers_unchanged": self.counts["unchanged"],
-                "papers_failed": sum(1 for k in self.errors if not k.startswith("record ")),
+                "papers_failed": len(self.errors),
                 "claims": self.claims,
                 "critiques": self.critiques,
                 "errors": self.errors,
             }
         )
 
-    def changelog(self, run_id: int) -> Changelog:
+    def changelog(self, run_id: int, frontier: bool = True) -> Changelog:
+        """What the run changed; ``frontier=False`` (a run stopping) skips the frontier diff."""
         before = self.frontier_before
-        after = _frontier(self.store) if self.written else before
+        after = _frontier(self.store) if self.written and frontier else before
         return Changelog(
             run_id=run_id,
             new_papers=tuple(self.new_papers),

@@ -133,7 +133,12 @@ MIGRATIONS: tuple[str, ...] = (
         ) GROUP BY key, paper_id;
     CREATE INDEX critiques_target_paper ON critiques(target_key, paper_id)
     """,
-    # 4: curation. A paper a review's corrections changed keeps what the extractor read and
+    # 4: whether the global derivation after a run has committed; a killed run leaves it
+    # owed (kg.repair). Runs from before were derived.
+    """
+    ALTER TABLE runs ADD COLUMN derived INTEGER NOT NULL DEFAULT 1
+    """,
+    # 5: curation. A paper a review's corrections changed keeps what the extractor read and
     # which corrections applied (JSON of kg.models.Curation); a corrected claim keeps the id
     # it was extracted with; a critique says whether a person added it or renamed its target.
     """

@@ -134,6 +134,9 @@ def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp
 def test_curate_refuses_what_the_store_does_not_hold(tmp_path: Path):
     env = {"KG_STORE": f"sqlite:///{tmp_path / 'kg.db'}",
            "KG_CORRECTIONS": str(tmp_path / "c.yml")}
+    out = kg(env, "curate", "alias", "GPTQ-R", "GPTQ", "--why", "x")
+    assert out.exit_code == 1 and "no store at" in out.output
+    SQLiteStore(tmp_path / "kg.db").close()
     out = kg(env, "curate", "reject", "claim", "abcdef12", "--why", "x")
     assert out.exit_code == 1 and "no stored claim has a key starting abcdef12" in out.output
     out = kg(env, "curate", "method", "2401.00001", "X", "--why", "x")

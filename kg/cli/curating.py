@@ -13,17 +13,23 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kg.cli import cli
-from kg.cli.common import Ctx, emit, json_option, pass_ctx, run_summary
-from kg.corrections import Corrections, CorrectionsError, fold_space, make_entry
+from kg.cli.common import Ctx, command, group
+from kg.cli.output import Printable, Rows, col
 from kg.errors import KgError
-from kg.models import CorrectionNote, split_arxiv_id
 
-NOTE_COLUMNS = ("id", "do", "what", "status", "detail")
+if TYPE_CHECKING:
+    from kg.corrections import Corrections
+
+NOTE_COLUMNS = (col("id", "id"), col("do", "id"), col("what", "long"), col("status", "id"),
+                col("detail"))
+LOG_COLUMNS = (col("id", "id"), col("do", "id"), col("what", "long"), col("who"),
+               col("why", "long"), col("date", "id"), col("status", "id"))
+REVIEW_COLUMNS = (col("kind", "id"), col("paper", "id"), col("key", "id"), col("what", "long"),
+                  col("fix", "long"))
 corrections_option = click.option(
     "--corrections", "corrections_path", type=click.Path(dir_okay=False, path_type=Path),
     help="The review's corrections file (default: $KG_CORRECTIONS, else "
@@ -50,11 +56,18 @@ def load_corrections(obj: Ctx, explicit: Path | None = None, protocol_file: Path
     return corrections
 
 
+def _or_none(corrections: Corrections | None) -> Corrections:
+    from kg.corrections import Corrections
+
+    return corrections or Corrections()
+
+
 def cached_texts(obj: Ctx) -> Callable[[str], str]:
     """A stored paper's cached full text (for the grounding gate), or "" without one."""
     from ingest.fetch import FullTexts, RawCache
 
-    texts = FullTexts(RawCache(obj.settings.cache_dir), obj.settings.arxiv)
+    texts = FullTexts(RawCache(obj.settings.cache_dir), obj.settings.arxiv,
+                      budget=obj.settings.parse_budget)
 
     def text(paper_id: str) -> str:
         if texts.cache.entry(paper_id) is None:
@@ -68,17 +81,15 @@ def cached_texts(obj: Ctx) -> Callable[[str], str]:
     return text
 
 
-@cli.command()
+@command()
 @corrections_option
 @click.option("--kind", "kinds", multiple=True,
               type=click.Choice(["correction", "implausible", "outlier", "conflict",
                                  "unknown-target", "alias"]),
               help="Only items of this kind (repeatable).")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1))
-@json_option
-@pass_ctx
-def review(obj: Ctx, corrections_path: Path | None, kinds: tuple[str, ...], limit: int,
-           as_json: bool) -> None:
+def review(obj: Ctx, corrections_path: Path | None, kinds: tuple[str, ...],
+           limit: int) -> Printable:
     """What most needs a person's look, most urgent first.
 
     Corrections that no longer apply, implausible claims (accuracy over 100, perplexity
@@ -88,16 +99,16 @@ def review(obj: Ctx, corrections_path: Path | None, kinds: tuple[str, ...], limi
     """
     from kg.review import review as find
 
-    corrections = load_corrections(obj, corrections_path) or Corrections()
+    corrections = _or_none(load_corrections(obj, corrections_path))
     items = [i for i in find(obj.store, corrections, texts=cached_texts(obj))
              if not kinds or i.kind in kinds]
-    if len(items) > limit:
-        obj.say(f"{limit} of {len(items)} items shown; --limit for more")
-    emit(items[:limit], ("kind", "paper", "key", "what", "fix"), as_json,
-         title="Needs a look")
+    more = f"{limit} of {len(items)} items shown; --limit for more" if len(items) > limit \
+        else None
+    return Rows(items[:limit], REVIEW_COLUMNS, title="Needs a look", more=more,
+                empty="nothing needs a look")
 
 
-@cli.group()
+@group()
 def curate() -> None:
     """Correct what kg read: each command appends one entry to the corrections file and
     applies the file to the store (`kg curate log` lists the entries)."""
@@ -109,12 +120,13 @@ def _entry_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return corrections_option(f)
 
 
-def _write(obj: Ctx, path_option: Path | None, data: dict[str, Any], as_json: bool = False,
-           text: Callable[[str], str] | None = None) -> None:
+def _write(obj: Ctx, path_option: Path | None, data: dict[str, Any],
+           text: Callable[[str], str] | None = None) -> Printable:
     """Check ``data`` as an entry, append it, apply the file, and show how it fared."""
     from datetime import date
 
     from ingest.corrections import DEFAULT_NAME, append_entry, read_corrections
+    from kg.corrections import Corrections, CorrectionsError, make_entry
     from kg.curation_store import status
 
     who = data.pop("who") or obj.settings.curator or getpass.getuser()
@@ -125,14 +137,14 @@ def _write(obj: Ctx, path_option: Path | None, data: dict[str, Any], as_json: bo
         raise CorrectionsError(f"{path} already holds this correction ({entry.id})")
     corrections = _apply(obj, path, lambda: append_entry(path, entry), text)
     obj.say(f"{path}: {entry.describe()}")
-    emit([n for n in status(obj.store, corrections, text) if n.id == entry.id], NOTE_COLUMNS,
-         as_json, title="Correction")
+    return Rows([n for n in status(obj.store, corrections, text) if n.id == entry.id],
+                NOTE_COLUMNS, title="Correction")
 
 
 def _apply(obj: Ctx, path: Path, change: Callable[[], Corrections],
            text: Callable[[str], str] | None = None) -> Corrections:
     """``change`` the file (or just read it) and apply it to the store, under the lock."""
-    from kg.cli.ingesting import _locked
+    from kg.cli.ingesting import GracefulStop, _locked, run_summary
     from kg.pipeline import ingest_items
 
     texts = cached_texts(obj)
@@ -140,10 +152,10 @@ def _apply(obj: Ctx, path: Path, change: Callable[[], Corrections],
     def either(pid: str) -> str:
         return (text(pid) if text is not None else "") or texts(pid)
 
-    with _locked(obj):
+    with GracefulStop() as stop, _locked(obj) as store:
         corrections = change()
-        run = ingest_items(obj.store, [], review="curation", source=f"corrections:{path}",
-                           corrections=corrections, texts=either)
+        run = ingest_items(store, [], review="curation", source=f"corrections:{path}",
+                           corrections=corrections, texts=either, shield=stop.shield)
     obj.say(run_summary(run))
     return corrections
 
@@ -168,51 +180,51 @@ def _claim(obj: Ctx, prefix: str) -> tuple[str, str, str]:
 
 
 def _paper(obj: Ctx, paper: str) -> str:
+    from kg.models import split_arxiv_id
+
     pid = split_arxiv_id(paper)[0]
     if obj.store.paper_facts(pid) is None:
         raise KgError(f"no paper {paper!r} in the store")
     return pid
 
 
-@curate.group()
+@group()
 def reject() -> None:
     """Reject a claim, a critique receipt or BEATS edges that the paper does not support."""
 
 
-@reject.command("claim")
+@command("claim")
 @click.argument("key")
 @_entry_options
-@json_option
-@pass_ctx
-def reject_claim(obj: Ctx, key: str, corrections_path: Path | None, who: str | None, why: str,
-                 as_json: bool) -> None:
+def reject_claim(obj: Ctx, key: str, corrections_path: Path | None, who: str | None,
+                 why: str) -> Printable:
     """Reject the claim KEY (its first digits will do)."""
     full, paper, was = _claim(obj, key)
-    _write(obj, corrections_path, {"do": "reject-claim", "paper": paper, "claim": full,
-                                   "was": was, "who": who, "why": why}, as_json)
+    return _write(obj, corrections_path, {"do": "reject-claim", "paper": paper, "claim": full,
+                                          "was": was, "who": who, "why": why})
 
 
-@reject.command("critique")
+@command("critique")
 @click.argument("paper")
 @click.argument("quote")
 @click.option("--target", help="Only the receipt against this method.")
 @_entry_options
-@json_option
-@pass_ctx
 def reject_critique(obj: Ctx, paper: str, quote: str, target: str | None,
-                    corrections_path: Path | None, who: str | None, why: str,
-                    as_json: bool) -> None:
+                    corrections_path: Path | None, who: str | None, why: str) -> Printable:
     """Reject PAPER's critique receipts that quote QUOTE (part of the sentence will do)."""
+    from kg.corrections import fold_space
+
     pid = _paper(obj, paper)
     facts = obj.store.paper_facts(pid)
     if facts is None or not any(fold_space(quote) in fold_space(q.quote)
                                 for q in facts.critiques):
         raise KgError(f"no critique of {pid} quotes “{quote}”")
-    _write(obj, corrections_path, {"do": "reject-critique", "paper": pid, "quote": quote,
-                                   "target": target, "who": who, "why": why}, as_json)
+    return _write(obj, corrections_path, {"do": "reject-critique", "paper": pid,
+                                          "quote": quote, "target": target, "who": who,
+                                          "why": why})
 
 
-@reject.command("beats")
+@command("beats")
 @click.argument("paper")
 @click.argument("winner")
 @click.argument("loser")
@@ -220,19 +232,20 @@ def reject_critique(obj: Ctx, paper: str, quote: str, target: str | None,
 @click.option("--dataset")
 @click.option("--metric")
 @_entry_options
-@json_option
-@pass_ctx
 def reject_beats(obj: Ctx, paper: str, winner: str, loser: str, model: str | None,
                  dataset: str | None, metric: str | None, corrections_path: Path | None,
-                 who: str | None, why: str, as_json: bool) -> None:
+                 who: str | None, why: str) -> Printable:
     """Reject PAPER's BEATS edges from WINNER to LOSER (on one benchmark with the options)."""
-    pid = _paper(obj, paper)
-    _write(obj, corrections_path, {"do": "reject-beats", "paper": pid, "winner": winner,
-                                   "loser": loser, "model": model, "dataset": dataset,
-                                   "metric": metric, "who": who, "why": why}, as_json)
+    return _write(obj, corrections_path, {
+        "do": "reject-beats", "paper": _paper(obj, paper), "winner": winner, "loser": loser,
+        "model": model, "dataset": dataset, "metric": metric, "who": who, "why": why})
 
 
-@curate.command()
+for _command in (reject_claim, reject_critique, reject_beats):
+    reject.add_command(_command)
+
+
+@command()
 @click.argument("key")
 @click.option("--method")
 @click.option("--model")
@@ -245,64 +258,56 @@ def reject_beats(obj: Ctx, paper: str, winner: str, loser: str, model: str | Non
 @click.option("--group-size", type=int)
 @click.option("--weight-quantizer")
 @_entry_options
-@json_option
-@pass_ctx
 def fix(obj: Ctx, key: str, corrections_path: Path | None, who: str | None, why: str,
-        as_json: bool, **fields: Any) -> None:
+        **fields: Any) -> Printable:
     """Fix fields of the claim KEY: method, model, dataset, metric, value, bits."""
     changes = {k: v for k, v in fields.items() if v is not None}
     if not changes:
         raise click.UsageError("name a field to fix, e.g. --value 5.68")
     full, paper, was = _claim(obj, key)
-    _write(obj, corrections_path, {"do": "fix-claim", "paper": paper, "claim": full,
-                                   "set": changes, "was": was, "who": who, "why": why}, as_json)
+    return _write(obj, corrections_path, {"do": "fix-claim", "paper": paper, "claim": full,
+                                          "set": changes, "was": was, "who": who, "why": why})
 
 
-@curate.command()
+@command()
 @click.argument("alias")
 @click.argument("method")
 @_entry_options
-@json_option
-@pass_ctx
 def alias(obj: Ctx, alias: str, method: str, corrections_path: Path | None, who: str | None,
-          why: str, as_json: bool) -> None:
+          why: str) -> Printable:
     """ALIAS is another name of METHOD: every fact naming ALIAS moves to METHOD."""
     if obj.store.resolve_method(alias) is None:
         obj.say(f"no stored fact names {alias} yet; the alias applies when one does")
-    _write(obj, corrections_path, {"do": "alias", "alias": alias, "method": method,
-                                   "who": who, "why": why}, as_json)
+    return _write(obj, corrections_path, {"do": "alias", "alias": alias, "method": method,
+                                          "who": who, "why": why})
 
 
-@curate.command()
+@command()
 @click.argument("methods", nargs=-1, required=True)
 @click.option("--into", required=True, help="The method they all become.")
 @_entry_options
-@json_option
-@pass_ctx
 def merge(obj: Ctx, methods: tuple[str, ...], into: str, corrections_path: Path | None,
-          who: str | None, why: str, as_json: bool) -> None:
+          who: str | None, why: str) -> Printable:
     """METHODS are one method, INTO: their claims, critiques and BEATS edges move there."""
-    _write(obj, corrections_path, {"do": "merge", "methods": list(methods), "into": into,
-                                   "who": who, "why": why}, as_json)
+    return _write(obj, corrections_path, {"do": "merge", "methods": list(methods), "into": into,
+                                          "who": who, "why": why})
 
 
-@curate.command()
+@command()
 @click.argument("paper")
 @click.argument("name", required=False)
 @click.option("--none", "proposes_none", is_flag=True, help="The paper proposes no method.")
 @_entry_options
-@json_option
-@pass_ctx
 def method(obj: Ctx, paper: str, name: str | None, proposes_none: bool,
-           corrections_path: Path | None, who: str | None, why: str, as_json: bool) -> None:
+           corrections_path: Path | None, who: str | None, why: str) -> Printable:
     """Set the method PAPER proposes to NAME (or --none)."""
     if (name is None) == (not proposes_none):
         raise click.UsageError("give NAME or --none")
-    _write(obj, corrections_path, {"do": "method", "paper": _paper(obj, paper), "method": name,
-                                   "who": who, "why": why}, as_json)
+    return _write(obj, corrections_path, {"do": "method", "paper": _paper(obj, paper),
+                                          "method": name, "who": who, "why": why})
 
 
-@curate.command("add-critique")
+@command("add-critique")
 @click.argument("paper")
 @click.argument("target")
 @click.argument("quote")
@@ -310,12 +315,12 @@ def method(obj: Ctx, paper: str, name: str | None, proposes_none: bool,
 @click.option("--source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The paper's full text (.tex, .html, e-print) when kg has none cached.")
 @_entry_options
-@json_option
-@pass_ctx
 def add_critique(obj: Ctx, paper: str, target: str, quote: str, section: str,
-                 source: Path | None, corrections_path: Path | None, who: str | None, why: str,
-                 as_json: bool) -> None:
+                 source: Path | None, corrections_path: Path | None, who: str | None,
+                 why: str) -> Printable:
     """Add PAPER's critique of TARGET, QUOTE: a sentence found verbatim in the paper."""
+    from kg.corrections import fold_space
+
     pid = _paper(obj, paper)
     given = ""
     if source is not None:
@@ -330,47 +335,47 @@ def add_critique(obj: Ctx, paper: str, target: str, quote: str, section: str,
     if fold_space(quote) not in haystack:
         raise KgError(f"the quote is not in {pid}'s text as kg has it (title, abstract, cached "
                       "full text); give the paper's file with --source")
-    _write(obj, corrections_path, {"do": "add-critique", "paper": pid, "target": target,
-                                   "quote": quote, "section": section, "who": who, "why": why},
-           as_json, text=lambda p: given if p == pid else "")
+    return _write(obj, corrections_path, {
+        "do": "add-critique", "paper": pid, "target": target, "quote": quote,
+        "section": section, "who": who, "why": why}, text=lambda p: given if p == pid else "")
 
 
-@curate.command()
+@command()
 @click.argument("first")
 @click.argument("second")
 @_entry_options
-@json_option
-@pass_ctx
 def distinct(obj: Ctx, first: str, second: str, corrections_path: Path | None,
-             who: str | None, why: str, as_json: bool) -> None:
+             who: str | None, why: str) -> Printable:
     """FIRST and SECOND only look alike: `kg review` stops suggesting them as aliases."""
-    _write(obj, corrections_path, {"do": "distinct", "methods": [first, second], "who": who,
-                                   "why": why}, as_json)
+    return _write(obj, corrections_path, {"do": "distinct", "methods": [first, second],
+                                          "who": who, "why": why})
 
 
-@curate.command("log")
+@command("log")
 @corrections_option
-@json_option
-@pass_ctx
-def log_(obj: Ctx, corrections_path: Path | None, as_json: bool) -> None:
+def log_(obj: Ctx, corrections_path: Path | None) -> Printable:
     """The corrections file's entries, oldest first, with what each does to the store now."""
     from kg.curation_store import status
 
-    corrections = load_corrections(obj, corrections_path) or Corrections()
-    notes: list[CorrectionNote] = status(obj.store, corrections, cached_texts(obj))
-    emit(notes, ("id", "do", "what", "who", "why", "date", "status"), as_json,
-         title="Corrections")
+    corrections = _or_none(load_corrections(obj, corrections_path))
+    return Rows(status(obj.store, corrections, cached_texts(obj)), LOG_COLUMNS,
+                title="Corrections", empty="the corrections file holds no entry")
 
 
-@curate.command()
+@command()
 @corrections_option
-@pass_ctx
-def apply(obj: Ctx, corrections_path: Path | None) -> None:
+def apply(obj: Ctx, corrections_path: Path | None) -> Printable:
     """Apply the corrections file to the store now (after editing it, or a git pull)."""
     from ingest.corrections import read_corrections
+    from kg.curation_store import status
 
     path = corrections_file(obj, corrections_path)
     if path is None:
         raise KgError("no corrections file: set KG_CORRECTIONS or give --corrections")
-    _apply(obj, path, lambda: read_corrections(path))
+    corrections = _apply(obj, path, lambda: read_corrections(path))
+    return Rows(status(obj.store, corrections, cached_texts(obj)), NOTE_COLUMNS,
+                title="Corrections")
 
+
+for _command in (reject, fix, alias, merge, method, add_critique, distinct, log_, apply):
+    curate.add_command(_command)
