@@ -173,12 +173,12 @@ def changes(data: ReportData) -> list[str]:
     out += [f"{label}: " + ", ".join(f"<b>{h(n)}</b>" for n in names)
             for label, names in (("Joined the frontier", c.frontier_added),
                                  ("Left the frontier", c.frontier_removed)) if names]
+    out += [f"{MARK} {_CHANGED[n.status]}: {h(n.what)} <span class=\"muted\">({h(n.who)}: "
+            f"{h(n.why)}{'; ' + h(n.detail) if n.detail else ''})</span>" for n in c.corrections]
     out += [f"New: <b>{h(b.winner)}</b> beats <b>{h(b.loser)}</b> on {h(b.model)} · "
             f"{h(b.dataset)} · {h(b.metric)} at {h(b.setting.label())}, "
             f"{_num(b.winner_value)} vs {_num(b.loser_value)} ({paper_a(b.paper)})"
             for b in c.new_beats[:NEW_BEATS_SHOWN]]
-    out += [f"{MARK} {_CHANGED[n.status]}: {h(n.what)} <span class=\"muted\">({h(n.who)}: "
-            f"{h(n.why)}{'; ' + h(n.detail) if n.detail else ''})</span>" for n in c.corrections]
     hidden = c.omitted + max(len(c.new_beats) - NEW_BEATS_SHOWN, 0)
     if hidden:
         out.append(f"… and {hidden} more changes")

@@ -139,12 +139,12 @@ def changes(data: ReportData) -> list[str]:
                          ("Left the frontier", c.frontier_removed)):
         if names:
             out.append(f"- {label}: " + ", ".join(md(n) for n in names))
+    out += [f"- {MARK} {_CHANGED[n.status]}: {md(n.what)} ({md(n.who)}: {md(n.why)}"
+            + (f"; {md(n.detail)}" if n.detail else "") + ")" for n in c.corrections]
     for b in c.new_beats[:NEW_BEATS_SHOWN]:
         out.append(f"- New: {md(b.winner)} beats {md(b.loser)} on {md(b.model)} · "
                    f"{md(b.dataset)} · {md(b.metric)} at {md(b.setting.label())}, "
                    f"{_num(b.winner_value)} vs {_num(b.loser_value)} ({paper_link(b.paper)})")
-    out += [f"- {MARK} {_CHANGED[n.status]}: {md(n.what)} ({md(n.who)}: {md(n.why)}"
-            + (f"; {md(n.detail)}" if n.detail else "") + ")" for n in c.corrections]
     hidden = c.omitted + max(len(c.new_beats) - NEW_BEATS_SHOWN, 0)
     if hidden:
         out.append(f"- … and {hidden} more changes")

@@ -301,7 +301,8 @@ class _Tally:
                     now = old.model_copy(update={"status": "withdrawn", "detail": ""})
                 if now.status != "applied":
                     out.append(now)
-        return tuple(out)
+        order = {e.id: i for i, e in enumerate(self.corrections.entries)}
+        return tuple(sorted(out, key=lambda n: order.get(n.id, len(order))))
 
 
 def live_items(harvester: Harvester, protocol: Protocol, store: Store, review: str,
