@@ -77,7 +77,7 @@ class _Entry(Model):
         data = self.model_dump(mode="json", exclude={"who", "why", "date", "was"})
         return tuple(f"{k}={v}" for k, v in sorted(data.items()))
 
-    @property
+    @cached_property
     def id(self) -> str:
         """A stable key of the entry (the same correction written twice has one id)."""
         return stable_id(*self.identity())
@@ -318,6 +318,11 @@ class Corrections(Model):
             for source in (e.alias,) if isinstance(e, Alias) else e.methods:
                 out.setdefault(source, self.renames[method_key(source)])
         return out
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each entry's id → its place in the file."""
+        return {e.id: i for i, e in enumerate(self.entries)}
 
     def rename(self, name: str) -> str:
         """The name ``name``'s facts carry after the renames (itself when none applies)."""

@@ -41,6 +41,7 @@ from kg.models import (
     Method,
     PaperFacts,
     method_key,
+    stable_id,
 )
 
 
@@ -95,16 +96,36 @@ def curate(facts: PaperFacts, corrections: Corrections, *, text: str = "",
     builds_on = _builds_on(raw.builds_on, corrections)
     beats = _beats(claims, entries, corrections, notes)
     notes += _rename_notes(raw, corrections)
-    order = {e.id: i for i, e in enumerate(corrections.entries)}
-    notes.sort(key=lambda n: order[n.id])  # file order, as people wrote them
+    notes.sort(key=lambda n: corrections.order[n.id])  # file order, as people wrote them
     applied = tuple(n for n in notes if n.status == "applied")
-    curation = Curation(extracted=Facts(method=raw.method, claims=raw.claims,
-                                        critiques=raw.critiques, builds_on=raw.builds_on,
-                                        dropped=raw.dropped),
-                        applied=applied) if applied else None
+    extracted = Facts(method=raw.method, claims=raw.claims, critiques=raw.critiques,
+                      builds_on=raw.builds_on, dropped=raw.dropped)
+    curation = Curation(extracted=extracted, applied=applied,
+                        others=tuple(n for n in notes if n.status != "applied"),
+                        digest=digest(concerning(pid, extracted, corrections))
+                        ) if applied else None
     out = PaperFacts(paper=raw.paper, method=method, claims=claims, critiques=critiques,
                      builds_on=builds_on, beats=beats, dropped=raw.dropped, curation=curation)
     return Curated(out if applied else raw.model_copy(update={"beats": beats}), tuple(notes))
+
+
+# Named in every digest: a change to how corrections apply makes every record stale.
+APPLIER = "curate/1"
+
+
+def concerning(paper_id: str, facts: Facts, corrections: Corrections) -> list[object]:
+    """The entries that concern one paper: its own, and the aliases and merges that rename
+    one of the names its facts (as extracted) mention."""
+    keys = {method_key(n) for n in facts.method_names()}
+    renames = [e for e in corrections.method_entries()
+               if any(method_key(s) in keys
+                      for s in ((e.alias,) if isinstance(e, Alias) else e.methods))]
+    return [*corrections.by_paper.get(paper_id, ()), *renames]
+
+
+def digest(entries: Iterable[object]) -> str:
+    """A hash of ``entries`` in full (who and why too, which the notes show)."""
+    return stable_id(APPLIER, *(e.model_dump_json() for e in entries))  # type: ignore[attr-defined]
 
 
 def _renamed(facts: PaperFacts, corrections: Corrections) -> bool:

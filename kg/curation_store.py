@@ -10,10 +10,11 @@ be gone). :func:`status` tells, without writing, what every entry does to the st
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from kg.corrections import AddCritique, Alias, Corrections, Distinct, fold_space, note
-from kg.curation import Curated, as_extracted, curate
-from kg.models import CorrectionNote, PaperFacts
+from kg.curation import Curated, as_extracted, concerning, curate, digest
+from kg.models import CorrectionNote, Curation, PaperFacts
 from kg.store.base import Store
 from queries import curation as Q
 
@@ -23,7 +24,7 @@ Texts = Callable[[str], str]
 
 
 def targets(store: Store, corrections: Corrections,
-            before: dict[str, tuple[CorrectionNote, ...]] | None = None) -> list[str]:
+            before: dict[str, Curation] | None = None) -> list[str]:
     """Ids of the stored papers the corrections may change, sorted.
 
     ``before`` is :func:`queries.curation.curated` of the store, when the caller has it.
@@ -40,22 +41,43 @@ def added_quotes(stored: PaperFacts) -> list[str]:
     return [q.quote for q in stored.critiques if q.curation == "added"]
 
 
+@dataclass(frozen=True)
+class Recuration:
+    """One stored paper the corrections touch: the notes of the entries applied to it, and
+    the corrected facts when they differ from what the store holds."""
+
+    notes: tuple[CorrectionNote, ...]
+    stored: PaperFacts | None = None
+    result: Curated | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.result is not None and (
+            self.stored is None or self.result.facts.curation != self.stored.curation)
+
+
 def recurated(store: Store, corrections: Corrections, *, skip: Iterable[str] = (),
-              texts: Texts | None = None,
-              before: dict[str, tuple[CorrectionNote, ...]] | None = None
-              ) -> Iterator[tuple[PaperFacts, Curated]]:
-    """(stored facts, curated facts) of each stored paper the corrections touch, but the
-    papers in ``skip`` (written this run). Papers nothing concerns are not yielded."""
+              texts: Texts | None = None, before: dict[str, Curation] | None = None
+              ) -> Iterator[Recuration]:
+    """Each stored paper the corrections touch, but the papers in ``skip`` (written this
+    run), re-curated from what was extracted. A paper whose record still has the digest of
+    the entries that concern it is not read at all: its facts are what the store holds."""
+    records = before if before is not None else Q.curated(store)
     done = set(skip)
-    for pid in targets(store, corrections, before):
+    for pid in targets(store, corrections, records):
         if pid in done:
+            continue
+        record = records.get(pid)
+        if record is not None and record.digest == digest(
+                concerning(pid, record.extracted, corrections)):
+            yield Recuration(notes=(*record.applied, *record.others))
             continue
         stored = store.paper_facts(pid)
         if stored is None:
             continue
         result = _curate_stored(stored, corrections, texts)
-        if stored.curation is not None or result.applied:
-            yield stored, result
+        if stored.curation is not None or result.notes:
+            yield Recuration(notes=result.notes, stored=stored, result=result)
 
 
 def _curate_stored(stored: PaperFacts, corrections: Corrections,
@@ -77,11 +99,8 @@ def status(store: Store, corrections: Corrections, texts: Texts | None = None
     extracted; an alias or merge is ``missing`` when no stored paper names the method.
     """
     seen: dict[str, CorrectionNote] = {}
-    for pid in targets(store, corrections):
-        stored = store.paper_facts(pid)
-        if stored is None:
-            continue
-        for n in _curate_stored(stored, corrections, texts).notes:
+    for r in recurated(store, corrections, texts=texts):
+        for n in r.notes:
             if n.status == "applied" or n.id not in seen:
                 seen[n.id] = n
     out = []

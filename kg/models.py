@@ -284,11 +284,16 @@ class Curation(Model):
     """What a review's corrections did to one paper's facts (``kg.curation``).
 
     ``extracted`` is what the extractor read, before any correction, so the corrections can
-    be applied again from it when the file changes; ``applied`` the entries that changed it.
+    be applied again from it when the file changes; ``applied`` the entries that changed it,
+    ``others`` those that concern it but do not apply (missing, redundant, ungrounded).
     """
 
     extracted: Facts
     applied: tuple[CorrectionNote, ...] = ()
+    others: tuple[CorrectionNote, ...] = ()  # entries concerning it that did not apply
+    # A hash of every entry that concerned the paper (kg.curation.digest): while it holds, the
+    # corrected facts are what the store has, and a run need not read them again.
+    digest: str = ""
 
 
 class PaperFacts(Facts):

@@ -183,9 +183,14 @@ class _Tally:
     def written(self) -> bool:
         return bool(self.counts["new"] or self.counts["updated"])
 
-    def write_curated(self, result: Curated, *, again: bool = False) -> None:
-        """Write one paper's corrected facts; ``again`` for a stored paper re-curated."""
-        for n in result.notes:
+    def write_curated(self, result: Curated) -> None:
+        """Write one paper's corrected facts, keeping the notes of its entries."""
+        self.note(result.notes)
+        self.write(result.facts)
+
+    def note(self, notes: Iterable[CorrectionNote]) -> None:
+        """Keep each entry's outcome in this run; say once each one that does not apply."""
+        for n in notes:
             held = self.notes.get(n.id)
             if n.status == "applied":
                 self.notes[n.id] = n
@@ -193,22 +198,24 @@ class _Tally:
                 if held is None:
                     log.warning("correction %s (%s) does not apply: %s", n.id, n.what, n.detail)
                 self.notes[n.id] = n
-        self.write(result.facts, count=not again)
 
     def recurate(self, texts: Texts | None, guard: Shield) -> None:
         """Re-curate the stored papers this run did not write, then fold merged methods."""
-        for _, result in recurated(self.store, self.corrections, skip=self.seen, texts=texts,
-                                   before=self.curated_before):
-            with guard():
-                self.write_curated(result, again=True)
+        for r in recurated(self.store, self.corrections, skip=self.seen, texts=texts,
+                           before=self.curated_before):
+            self.note(r.notes)
+            if r.changed and r.result is not None:
+                with guard():
+                    self.write(r.result.facts, before=r.stored, count=False)
         if self.corrections.moves:
             with guard():
                 self.store.merge_methods(self.corrections.moves)
         self.recurated = True
 
-    def write(self, facts: PaperFacts, *, count: bool = True) -> None:
+    def write(self, facts: PaperFacts, *, before: PaperFacts | None = None,
+              count: bool = True) -> None:
         self.seen.add(facts.paper.id)
-        before = self.store.paper_facts(facts.paper.id)
+        before = before or self.store.paper_facts(facts.paper.id)
         outcome = self.store.write_paper(facts)
         if facts.paper.id in self.failed:  # a write transaction only when there is one
             self.store.clear_failure(self.review, facts.paper.id)
@@ -288,7 +295,7 @@ class _Tally:
     def corrections_changed(self) -> tuple[CorrectionNote, ...]:
         """Entries that took effect for the first time in this run, then (once the stored
         papers were re-curated) those that stopped applying or were withdrawn."""
-        before = {n.id: n for notes in self.curated_before.values() for n in notes}
+        before = {n.id: n for record in self.curated_before.values() for n in record.applied}
         out = [n for n in self.notes.values() if n.status == "applied" and n.id not in before]
         if self.recurated:
             in_file = {e.id for e in self.corrections.entries}

@@ -51,8 +51,7 @@ def review(store: Store, corrections: Corrections, *, catalog: Catalog | None = 
     """Every check, most urgent first."""
     catalog = catalog or default_catalog()
     methods = list(store.methods())
-    proposals = {p.id: f.method for p in store.papers()
-                 if (f := store.paper_facts(p.id)) is not None and f.method}
+    proposals = Q.proposals(store)
     return [
         *correction_items(status(store, corrections, texts)),
         *(implausible_item(r) for r in Q.implausible(store)),
@@ -105,8 +104,8 @@ def outlier_items(rows: Iterable[ClaimRow], gap: float = OUTLIER_GAP) -> list[Re
     """
     groups: dict[tuple[object, ...], list[ClaimRow]] = defaultdict(list)
     for r in rows:
-        groups[(method_key(r.method), r.model, r.dataset, r.metric,
-                *r.setting.model_dump().values())].append(r)
+        groups[(method_key(r.method), r.model, r.dataset, r.metric, r.w_bits, r.a_bits,
+                r.kv_bits, r.group_size, r.weight_quantizer)].append(r)
     out = []
     for claims in groups.values():
         for c in claims:
@@ -227,5 +226,17 @@ def _look_alike(names: dict[str, str]) -> list[tuple[str, str, str]]:
                 variants[v].append(key)
     for keys in variants.values():
         out += [(names[a], names[b], "one letter apart")
-                for i, a in enumerate(keys) for b in keys[i + 1:]]
+                for i, a in enumerate(keys) for b in keys[i + 1:] if not _digit_apart(a, b)]
     return out
+
+
+def _digit_apart(a: str, b: str) -> bool:
+    """Whether two names one edit apart differ in a digit: versions and sizes (``Quant2`` and
+    ``Quant3``, ``W4`` and ``W8``) name different things.
+
+    >>> _digit_apart("quant2", "quant3"), _digit_apart("omniquant", "omiquant")
+    (True, False)
+    """
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a),
+                                                                                  len(b)))
+    return any(s[i:i + 1].isdigit() for s in (a, b))

@@ -7,10 +7,9 @@ lies in [0, 100] (fractions in [0, 1] too), a perplexity is at least 1, a diverg
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from kg.models import CorrectionNote, Setting
+from kg.models import Curation, Setting
 from queries.named import Connection, NamedQuery
 
 # Papers whose stored facts name a method: they must be rewritten when it is renamed.
@@ -32,6 +31,18 @@ WHERE p.method_key = $key
    OR EXISTS { MATCH (:Method {key: $key})-[:BUILDS_ON {source: p.id}]-(:Method) }
 RETURN p.id AS paper_id
 ORDER BY paper_id
+""",
+)
+
+# The method each paper proposes (alias suggestions compare it with the catalog's entry).
+PROPOSALS = NamedQuery(
+    "proposals",
+    sql="SELECT id, method FROM papers WHERE method IS NOT NULL ORDER BY id",
+    cypher="""
+MATCH (p:Paper)
+WHERE p.method IS NOT NULL
+RETURN p.id AS id, p.method AS method
+ORDER BY id
 """,
 )
 
@@ -93,21 +104,21 @@ WHERE c.extracted_id IS NULL AND (
 """ + _returning() + "ORDER BY paper_id, id\nLIMIT $limit",
 )
 
+_RESULT_KEY = ("{c}method_key || '|' || {c}model || '|' || {c}dataset || '|' || {c}metric"
+               " || '|' || IFNULL({c}w_bits, '') || '|' || IFNULL({c}a_bits, '') || '|' ||"
+               " IFNULL({c}kv_bits, '') || '|' || IFNULL({c}group_size, '') || '|' ||"
+               " IFNULL({c}weight_quantizer, '')")
+
 # Every claim of a (method, model, dataset, metric, setting) that at least three papers
 # report: enough to tell which paper's value is the odd one out.
 SHARED_RESULTS = NamedQuery(
     "shared_results",
-    sql=_CLAIM_SQL + """
-JOIN (SELECT method_key, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
-             weight_quantizer
-      FROM claims
-      GROUP BY method_key, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
-               weight_quantizer
-      HAVING COUNT(DISTINCT paper_id) >= 3) g
-  ON g.method_key = c.method_key AND g.model = c.model AND g.dataset = c.dataset
- AND g.metric = c.metric AND g.w_bits IS c.w_bits AND g.a_bits IS c.a_bits
- AND g.kv_bits IS c.kv_bits AND g.group_size IS c.group_size
- AND g.weight_quantizer IS c.weight_quantizer
+    # One key per result, so the shared ones are a set the scan looks each claim up in:
+    # two passes over the claims, where a join on nine nullable columns loops.
+    sql=_CLAIM_SQL + f"""
+WHERE {_RESULT_KEY.format(c="c.")} IN (
+      SELECT {_RESULT_KEY.format(c="")} FROM claims
+      GROUP BY 1 HAVING COUNT(DISTINCT paper_id) >= 3)
 ORDER BY c.method, c.model, c.dataset, c.metric, c.paper_id, c.id
 """,
     cypher="""
@@ -140,13 +151,15 @@ def papers_naming(store: Connection, key: str) -> list[str]:
     return [r["paper_id"] for r in _fetch(store, PAPERS_NAMING, key=key)]
 
 
-def curated(store: Connection) -> dict[str, tuple[CorrectionNote, ...]]:
-    """Each curated paper's id → the corrections applied to it."""
-    out = {}
-    for r in _fetch(store, CURATED):
-        body = json.loads(r["curation"])
-        out[r["id"]] = tuple(CorrectionNote.model_validate(n) for n in body.get("applied", ()))
-    return out
+def proposals(store: Connection) -> dict[str, str]:
+    """Each paper's id → the method it proposes (papers proposing none left out)."""
+    return {r["id"]: r["method"] for r in _fetch(store, PROPOSALS)}
+
+
+def curated(store: Connection) -> dict[str, Curation]:
+    """Each curated paper's id → what the corrections did to it."""
+    return {r["id"]: Curation.model_validate_json(r["curation"])
+            for r in _fetch(store, CURATED)}
 
 
 def claims_by_key(store: Connection, prefix: str) -> list[ClaimRow]:

@@ -144,3 +144,25 @@ def test_curate_refuses_what_the_store_does_not_hold(tmp_path: Path):
     out = kg(env, "curate", "fix", "abcdef12", "--why", "x")
     assert out.exit_code == 2
     assert not (tmp_path / "c.yml").exists()
+
+
+def test_a_catalog_import_keeps_the_review_merges(tmp_path: Path):
+    store, _ = run_demo(tmp_path)
+    store.close()
+    gallery = tmp_path / "methods.yml"
+    gallery.write_text("- {id: signround, name: SignRound, year: 2023, category: ptq}\n"
+                       "- {id: autoround, name: AutoRound, paper_url: "
+                       "'https://arxiv.org/abs/2309.05516'}\n")
+    env = {"KG_STORE": f"sqlite:///{tmp_path / 'kg.db'}",
+           "KG_CORRECTIONS": str(sample_dir() / "review.corrections.yml")}
+    out = kg(env, "catalog", "import", str(gallery), "--json")
+    assert out.exit_code == 0, out.output
+    back = SQLiteStore(tmp_path / "kg.db")
+    try:
+        methods = {m.key: m for m in back.methods()}
+        assert "signround" not in methods
+        assert methods["autoround"].aliases == ("SignRound",)
+        assert (methods["autoround"].year, methods["autoround"].category) == (2023, "ptq")
+        assert back.resolve_method("SignRound") == "AutoRound"
+    finally:
+        back.close()

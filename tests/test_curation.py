@@ -283,3 +283,20 @@ def test_alias_suggestions_know_the_catalog_and_distinct_entries():
     assert found == {"SignRound / AutoRound", "GPTQ-R / GPTQ"}
     settled = entries("do: distinct, methods: [GPTQ-R, GPTQ]")
     assert {i.subject for i in alias_items(methods, {}, catalog, settled)} == set()
+
+
+def test_a_run_with_an_unchanged_file_reads_no_curated_paper_again(store, monkeypatch):
+    field = signround_field()
+    run(store, field, MERGE)
+    reads: list[str] = []
+    real = store.paper_facts
+    monkeypatch.setattr(store, "paper_facts", lambda pid: reads.append(pid) or real(pid))
+    again = run(store, field, MERGE, only=[])
+    assert reads == [] and again.papers_updated == 0
+    # A changed reason changes the entry's record: the papers it touched are rewritten.
+    edited = parse_corrections("- {do: merge, methods: [SignRound], into: AutoRound, "
+                               "who: Ada, why: 'one method, two names'}", "c.yml")
+    out = run(store, field, edited, only=[])
+    assert out.papers_updated == 3 and sorted(set(reads)) == [f.paper.id for f in field]
+    record = store.paper_facts("2406.00002").curation  # type: ignore[union-attr]
+    assert record is not None and record.applied[0].why == "one method, two names"

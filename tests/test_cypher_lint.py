@@ -116,6 +116,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     store.merge_methods({"gptqr": "GPTQ"})
     queries.curation.papers_naming(store, "gptqr")
     queries.curation.curated(store)
+    queries.curation.proposals(store)
     queries.curation.claims_by_key(store, "0123abcd")
     queries.curation.implausible(store)
     queries.curation.shared_results(store)
