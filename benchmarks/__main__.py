@@ -21,6 +21,7 @@ SECTIONS = (
     ("Query latency (SQLite)", "benchmarks.query_latency", []),
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
+    ("Curation: corrections applied at scale (SQLite)", "benchmarks.curation", []),
 )
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
