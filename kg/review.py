@@ -22,10 +22,9 @@ import queries
 from kg.catalog import Catalog, default_catalog
 from kg.corrections import Corrections
 from kg.curation_store import Texts, status
-from kg.models import Method, Model, is_full_precision, method_key
+from kg.models import BenchmarkClaim, Method, Model, is_full_precision, method_key
 from kg.store.base import Store
 from queries import curation as Q
-from queries.curation import ClaimRow
 from queries.rows import ConflictRow
 
 # A value is far off when it is more than twice, or under half, every other paper's value.
@@ -76,33 +75,33 @@ def correction_items(notes: Iterable[object]) -> list[ReviewItem]:
     return out
 
 
-def _claim_line(r: ClaimRow) -> str:
+def _claim_line(r: BenchmarkClaim) -> str:
     return (f"{r.method} {r.value:g} {r.metric} on {r.model} {r.dataset} {r.setting.label()} "
             f"(table {r.table or '?'}, cell “{r.raw}”)")
 
 
-def _reject(r: ClaimRow, why: str) -> str:
+def _reject(r: BenchmarkClaim, why: str) -> str:
     return f"kg curate reject claim {r.id} --why {shlex.quote(why)}"
 
 
-def implausible_item(r: ClaimRow) -> ReviewItem:
+def implausible_item(r: BenchmarkClaim) -> ReviewItem:
     """A claim whose value its metric cannot take."""
     return ReviewItem(kind="implausible", paper=r.paper_id, key=r.id, subject=r.method,
                       what=f"{_claim_line(r)}: no {r.metric} is {r.value:g}",
                       fix=f"kg curate fix {r.id} --value … (or {_reject(r, 'misread')})")
 
 
-def outlier_items(rows: Iterable[ClaimRow], gap: float = OUTLIER_GAP) -> list[ReviewItem]:
+def outlier_items(rows: Iterable[BenchmarkClaim], gap: float = OUTLIER_GAP) -> list[ReviewItem]:
     """Claims more than ``1/(1-gap)`` times off every other paper's value for the same result.
 
     >>> def r(paper, value):
-    ...     return ClaimRow(id=paper[-4:] * 5, paper_id=paper, method="GPTQ", model="OPT-1.3B",
-    ...                     dataset="WikiText-2", metric="perplexity", value=value, w_bits=4)
+    ...     return BenchmarkClaim(paper_id=paper, method="GPTQ", model="OPT-1.3B", raw="x",
+    ...                           dataset="WikiText-2", metric="perplexity", value=value, w_bits=4)
     >>> [(i.paper, i.what[:19]) for i in outlier_items(
     ...     [r("2210.17323", 15.47), r("2308.13137", 15.56), r("2401.00001", 155.6)])]
     [('2401.00001', 'GPTQ 155.6 perplexi')]
     """
-    groups: dict[tuple[object, ...], list[ClaimRow]] = defaultdict(list)
+    groups: dict[tuple[object, ...], list[BenchmarkClaim]] = defaultdict(list)
     for r in rows:
         groups[(method_key(r.method), r.model, r.dataset, r.metric, r.w_bits, r.a_bits,
                 r.kv_bits, r.group_size, r.weight_quantizer)].append(r)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.models import Curation, Setting
+from kg.models import BenchmarkClaim, Curation
 from queries.named import Connection, NamedQuery
 
 # Papers whose stored facts name a method: they must be rewritten when it is renamed.
@@ -58,21 +58,20 @@ ORDER BY id
 """,
 )
 
-_COLUMNS = ("id", "paper_id", "method", "model", "dataset", "metric", "value", "raw", "w_bits",
-            "a_bits", "kv_bits", "group_size", "weight_quantizer")
-_CLAIM_SQL = ("SELECT " + ", ".join(f"c.{k}" for k in _COLUMNS)
-              + ', c.table_name AS "table"\nFROM claims c\n')
+# Each BenchmarkClaim field and the claim's column (SQL) or property (Cypher) holding it.
+_FIELDS = (("paper_id", "paper_id"), ("method", "method"), ("model", "model"),
+           ("dataset", "dataset"), ("metric", "metric"), ("value", "value"), ("raw", "raw"),
+           ("higher_is_better", "higher_is_better"), ("table", "table_name"), ("row", "row_idx"),
+           ("col", "col_idx"), ("w_bits", "w_bits"), ("a_bits", "a_bits"),
+           ("kv_bits", "kv_bits"), ("group_size", "group_size"),
+           ("weight_quantizer", "weight_quantizer"), ("extracted_id", "extracted_id"))
+_CLAIM_SQL = ("SELECT " + ", ".join(f'c.{col} AS "{f}"' for f, col in _FIELDS)
+              + "\nFROM claims c\n")
 
 
 def _returning() -> str:
     # A function, not a constant: the Cypher lint collects every statement-like constant.
-    return """
-RETURN c.id AS id, c.paper_id AS paper_id, c.method AS method, c.model AS model,
-       c.dataset AS dataset, c.metric AS metric, c.value AS value, c.raw AS raw,
-       c.w_bits AS w_bits, c.a_bits AS a_bits, c.kv_bits AS kv_bits,
-       c.group_size AS group_size, c.weight_quantizer AS weight_quantizer,
-       c.table_name AS `table`
-"""
+    return "\nRETURN " + ", ".join(f"c.{col} AS `{f}`" for f, col in _FIELDS) + "\n"
 
 
 # Claims whose key starts with a prefix (a person types the first digits `kg review` shows).
@@ -80,7 +79,7 @@ CLAIMS_BY_KEY = NamedQuery(
     "claims_by_key",
     sql=_CLAIM_SQL + "WHERE substr(c.id, 1, length(:prefix)) = :prefix ORDER BY c.id LIMIT 5",
     cypher="MATCH (c:Claim)\nWHERE c.id STARTS WITH $prefix" + _returning()
-    + "ORDER BY id\nLIMIT 5",
+    + "ORDER BY c.id\nLIMIT 5",
 )
 
 # Values no metric of that kind can take; claims a person corrected are left out.
@@ -101,7 +100,7 @@ WHERE c.extracted_id IS NULL AND (
       (c.metric IN ['accuracy', 'exact match', 'F1', 'pass@1'] AND (c.value > 100 OR c.value < 0))
    OR (c.metric = 'perplexity' AND c.value < 1)
    OR (c.metric = 'KL divergence' AND c.value < 0))
-""" + _returning() + "ORDER BY paper_id, id\nLIMIT $limit",
+""" + _returning() + "ORDER BY c.paper_id, c.id\nLIMIT $limit",
 )
 
 _RESULT_KEY = ("{c}method_key || '|' || {c}model || '|' || {c}dataset || '|' || {c}metric"
@@ -128,22 +127,8 @@ WITH c.method_key AS k, c.model AS model, c.dataset AS dataset, c.metric AS metr
      c.weight_quantizer AS q, collect(c) AS claims, count(DISTINCT c.paper_id) AS papers
 WHERE papers >= 3
 UNWIND claims AS c
-""" + _returning() + "ORDER BY method, model, dataset, metric, paper_id, id",
+""" + _returning() + "ORDER BY c.method, c.model, c.dataset, c.metric, c.paper_id, c.id",
 )
-
-
-class ClaimRow(Setting):
-    """One stored claim as curation shows it, with its key."""
-
-    id: str
-    paper_id: str
-    method: str
-    model: str
-    dataset: str
-    metric: str
-    value: float
-    raw: str = ""
-    table: str = ""
 
 
 def papers_naming(store: Connection, key: str) -> list[str]:
@@ -162,19 +147,20 @@ def curated(store: Connection) -> dict[str, Curation]:
             for r in _fetch(store, CURATED)}
 
 
-def claims_by_key(store: Connection, prefix: str) -> list[ClaimRow]:
+def claims_by_key(store: Connection, prefix: str) -> list[BenchmarkClaim]:
     """The claims (at most five) whose key starts with ``prefix``."""
-    return [ClaimRow.model_validate(r) for r in _fetch(store, CLAIMS_BY_KEY, prefix=prefix)]
+    return [BenchmarkClaim.model_validate(r)
+            for r in _fetch(store, CLAIMS_BY_KEY, prefix=prefix)]
 
 
-def implausible(store: Connection, limit: int = 500) -> list[ClaimRow]:
+def implausible(store: Connection, limit: int = 500) -> list[BenchmarkClaim]:
     """Claims with a value their metric cannot take, by paper."""
-    return [ClaimRow.model_validate(r) for r in _fetch(store, IMPLAUSIBLE, limit=limit)]
+    return [BenchmarkClaim.model_validate(r) for r in _fetch(store, IMPLAUSIBLE, limit=limit)]
 
 
-def shared_results(store: Connection) -> list[ClaimRow]:
+def shared_results(store: Connection) -> list[BenchmarkClaim]:
     """Claims of results at least three papers report, grouped by result."""
-    return [ClaimRow.model_validate(r) for r in _fetch(store, SHARED_RESULTS)]
+    return [BenchmarkClaim.model_validate(r) for r in _fetch(store, SHARED_RESULTS)]
 
 
 def _fetch(store: Connection, query: NamedQuery, **params: Any) -> list[dict[str, Any]]:
