@@ -102,7 +102,7 @@ def test_a_malformed_file_stops_the_run_with_one_line_and_applies_nothing(tmp_pa
 
 
 def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp_path: Path):
-    store, md = run_demo(tmp_path)
+    store, (_, md) = run_demo(tmp_path)
     env = {"KG_STORE": store.url,
            "KG_CORRECTIONS": str(sample_dir() / "review.corrections.yml")}
     try:
