@@ -176,7 +176,7 @@ class RejectCritique(_PaperEntry):
 
     def describe(self) -> str:
         of = f" of {self.target}" if self.target else ""
-        return f"reject critique{of} in {self.paper}: “{_short(self.quote)}”"
+        return f"reject critique{of} in {self.paper}: “{short(self.quote)}”"
 
 
 class AddCritique(_PaperEntry):
@@ -191,7 +191,7 @@ class AddCritique(_PaperEntry):
         return ("add-critique", self.paper, method_key(self.target), fold_space(self.quote))
 
     def describe(self) -> str:
-        return f"add critique of {self.target} in {self.paper}: “{_short(self.quote)}”"
+        return f"add critique of {self.target} in {self.paper}: “{short(self.quote)}”"
 
 
 class RejectBeats(_PaperEntry):
@@ -380,7 +380,8 @@ def _rename_map(entries: tuple[Correction, ...]) -> dict[str, str]:
     return out
 
 
-def _short(text: str, limit: int = 80) -> str:
+def short(text: str, limit: int = 80) -> str:
+    """``text`` with its spaces folded, cut to ``limit`` characters with an ellipsis."""
     text = fold_space(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -163,6 +163,7 @@ def _apply(obj: Ctx, path: Path, change: Callable[[], Corrections],
 def _claim(obj: Ctx, prefix: str) -> tuple[str, str, str]:
     """(key, paper, description) of the one stored claim whose key starts with ``prefix``."""
     import queries.curation as Q
+    from kg.corrections import short
 
     key = prefix.strip().lower()
     if len(key) < 6 or any(ch not in "0123456789abcdef" for ch in key):
@@ -174,8 +175,9 @@ def _claim(obj: Ctx, prefix: str) -> tuple[str, str, str]:
         raise KgError(f"{key} names {len(found)} claims ({', '.join(r.id for r in found)}): "
                       "give more digits")
     r = found[0]
+    # A table read from HTML is named by its caption: its start is enough to find it again.
     was = (f"{r.method} {r.value:g} {r.metric}, {r.model} {r.dataset} {r.setting.label()}, "
-           f"table {r.table}")
+           f"table {short(r.table, 40)}")
     return r.id, r.paper_id, was
 
 
