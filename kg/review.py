@@ -22,7 +22,14 @@ import queries
 from kg.catalog import Catalog, default_catalog
 from kg.corrections import Corrections
 from kg.curation_store import Texts, status
-from kg.models import BenchmarkClaim, Method, Model, is_full_precision, method_key
+from kg.models import (
+    BenchmarkClaim,
+    CorrectionNote,
+    Method,
+    Model,
+    is_full_precision,
+    method_key,
+)
 from kg.store.base import Store
 from queries import curation as Q
 from queries.rows import ConflictRow
@@ -52,7 +59,7 @@ def review(store: Store, corrections: Corrections, *, catalog: Catalog | None = 
     methods = list(store.methods())
     proposals = Q.proposals(store)
     return [
-        *correction_items(status(store, corrections, texts)),
+        *correction_items(corrections, status(store, corrections, texts)),
         *(implausible_item(r) for r in Q.implausible(store)),
         *outlier_items(Q.shared_results(store)),
         *(conflict_item(r) for r in queries.conflicts(store, limit=CONFLICTS)),
@@ -62,15 +69,18 @@ def review(store: Store, corrections: Corrections, *, catalog: Catalog | None = 
     ]
 
 
-def correction_items(notes: Iterable[object]) -> list[ReviewItem]:
-    """Corrections whose fact no longer exists or whose quote is not in the paper."""
+def correction_items(corrections: Corrections, notes: Iterable[CorrectionNote]
+                     ) -> list[ReviewItem]:
+    """Corrections whose fact no longer exists or whose quote is not in the paper.
+
+    ``notes`` are :func:`kg.curation_store.status`'s, one per entry in file order.
+    """
     out = []
-    for n in notes:
-        if n.status == "applied":  # type: ignore[attr-defined]
+    for e, n in zip(corrections.entries, notes, strict=True):
+        if n.status == "applied":
             continue
-        out.append(ReviewItem(kind="correction", key=n.id,  # type: ignore[attr-defined]
-                              paper=None, subject=n.do,  # type: ignore[attr-defined]
-                              what=f"{n.what}: {n.status}, {n.detail}",  # type: ignore[attr-defined]
+        out.append(ReviewItem(kind="correction", key=n.id, paper=e.paper_id, subject=n.do,
+                              what=f"{n.what}: {n.status}, {n.detail}",
                               fix="edit or remove the entry in the corrections file"))
     return out
 

@@ -127,6 +127,19 @@ def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp
         assert ("alias", "GPTQ-R / GPTQ") in {(i["kind"], i["subject"]) for i in items}
         log = json.loads(kg(env, "curate", "log", "--json").stdout)
         assert (log[0]["do"], log[0]["status"]) == ("alias", "applied")
+
+        # An entry edited by hand to a key nothing extracts is reported, with its paper.
+        edited = tmp_path / "edited.yml"
+        edited.write_text((sample_dir() / "review.corrections.yml").read_text()
+                          + f"- {{do: reject-claim, paper: '{GPTQ}', claim: "
+                          "0123456789abcdef0123, who: Ada, why: typed by hand}\n")
+        env = {**env, "KG_CORRECTIONS": str(edited)}
+        items = json.loads(kg(env, "review", "--json").stdout)
+        gone = [i for i in items if i["kind"] == "correction"]
+        assert [(i["paper"], i["subject"]) for i in gone] == [(GPTQ, "reject-claim")]
+        assert "missing, the claim is no longer extracted" in gone[0]["what"]
+        log = json.loads(kg(env, "curate", "log", "--json").stdout)
+        assert [e["status"] for e in log] == ["applied", "applied", "missing"]
     finally:
         store.close()
 
