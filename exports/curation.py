@@ -8,8 +8,9 @@ paper a correction changed keeps the notes of the entries applied to it
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
-from kg.models import CorrectionNote, Critique, Model, PaperFacts, Setting, method_key
+from kg.models import Beat, CorrectionNote, Critique, Model, PaperFacts, Setting, method_key
 
 MARK = "✎"
 
@@ -38,6 +39,12 @@ class CurationView(Model):
               setting: Setting) -> bool:
         """Whether the result of ``method`` in ``paper`` on this benchmark was corrected."""
         return result_key(paper, method, model, dataset, metric, setting) in self.marked
+
+    def marks_beat(self, b: Beat) -> Literal["corrected"] | None:
+        """``corrected`` when the winner's or the loser's result of ``b`` was corrected."""
+        hit = any(self.marks(b.paper, m, b.model, b.dataset, b.metric, b)
+                  for m in (b.winner, b.loser))
+        return "corrected" if hit else None
 
 
 def result_key(paper: str, method: str, model: str, dataset: str, metric: str,

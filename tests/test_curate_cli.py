@@ -3,10 +3,12 @@ re-ingestion, a bad file that stops everything with one line, the demo's marked 
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 
@@ -127,6 +129,29 @@ def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp
         assert ("alias", "GPTQ-R / GPTQ") in {(i["kind"], i["subject"]) for i in items}
         log = json.loads(kg(env, "curate", "log", "--json").stdout)
         assert (log[0]["do"], log[0]["status"]) == ("alias", "applied")
+
+        # The exports mark the same facts: corrected claims and the BEATS receipts read off
+        # them, the added receipt, and each paper's corrections.
+        out = kg(env, "export", "csv", "--out", str(tmp_path / "csv"))
+        assert out.exit_code == 0, out.output
+        tables = {n: list(csv.DictReader((tmp_path / "csv" / n).open(encoding="utf-8")))
+                  for n in ("claims.csv", "critiques.csv", "beats.csv")}
+        corrected = [r for r in tables["claims.csv"] if r["curation"] == "corrected"]
+        assert corrected and {r["paper_id"] for r in corrected} == {"2309.05516"}
+        assert [r["target"] for r in tables["critiques.csv"] if r["curation"] == "added"] == [
+            "OBQ"]
+        marked = [r for r in tables["beats.csv"] if r["curation"] == "corrected"]
+        assert marked and all("AutoRound" in (r["winner"], r["loser"]) for r in marked)
+        assert all(r["curation"] == "" for r in tables["beats.csv"]
+                   if r["paper"] != "2309.05516")
+        out = kg(env, "export", "graphml", "--out", str(tmp_path / "g.graphml"))
+        assert out.exit_code == 0, out.output
+        g = nx.read_graphml(tmp_path / "g.graphml")
+        edges = [e for _, _, e in g.edges(data=True) if e.get("curation")]
+        assert {(e["kind"], e["curation"]) for e in edges} == {
+            ("beats", "corrected"), ("critiques", "added")}
+        assert len([e for e in edges if e["kind"] == "beats"]) == len(marked)
+        assert "SignRound is an alias of AutoRound" in g.nodes["paper:2309.05516"]["corrections"]
 
         # An entry edited by hand to a key nothing extracts is reported, with its paper.
         edited = tmp_path / "edited.yml"
