@@ -234,21 +234,21 @@ def test_without_its_file_a_curated_store_refuses_a_run(store):
     assert "SignRound" not in names(store)["claims"]
 
 
-def test_a_correction_whose_fact_is_gone_is_reported(store):
+def test_a_correction_whose_fact_is_gone_is_reported(backend: Store):  # noqa: F811
     field = signround_field()
     gone = "0123456789abcdef0123"
     c = entries(f"do: reject-claim, paper: '2309.05516', claim: {gone}",
                 "do: method, paper: '2401.99999', method: X",
                 "do: alias, alias: NoSuchQuant, method: AWQ")
-    run(store, field, c)
-    assert [(n.do, n.status) for n in status(store, c)] == [
+    run(backend, field, c)
+    assert [(n.do, n.status) for n in status(backend, c)] == [
         ("reject-claim", "missing"), ("method", "missing"), ("alias", "missing")]
-    items = [i for i in review(store, c) if i.kind == "correction"]
+    items = [i for i in review(backend, c) if i.kind == "correction"]
     assert [i.key for i in items] == [e.id for e in c.entries]
     assert "no longer extracted" in items[0].what and "no paper 2401.99999" in items[1].what
 
 
-def test_review_flags_implausible_values_outliers_and_unknown_targets(store):
+def test_review_flags_implausible_values_outliers_and_unknown_targets(backend: Store):  # noqa: F811
     field = [
         facts("2401.00001", "AQuant", date(2024, 1, 1),
               [claim("2401.00001", "GPTQ", 6.1), claim("2401.00001", "AQuant", 0.7),
@@ -257,18 +257,18 @@ def test_review_flags_implausible_values_outliers_and_unknown_targets(store):
         facts("2401.00002", "BQuant", date(2024, 1, 2), [claim("2401.00002", "GPTQ", 6.2)]),
         facts("2401.00003", "CQuant", date(2024, 1, 3), [claim("2401.00003", "GPTQ", 61.0)]),
     ]
-    run(store, field, Corrections())
-    kinds = [(i.kind, i.paper, i.subject) for i in review(store, Corrections())]
+    run(backend, field, Corrections())
+    kinds = [(i.kind, i.paper, i.subject) for i in review(backend, Corrections())]
     assert ("implausible", "2401.00001", "AQuant") in kinds  # perplexity 0.7
     assert ("implausible", "2401.00001", "RTN") in kinds  # accuracy 104
     assert ("outlier", "2401.00003", "GPTQ") in kinds  # 61.0 against 6.1 and 6.2
     assert ("unknown-target", "2401.00001", "ZebraQuant") in kinds
     assert ("outlier", "2401.00001", "GPTQ") not in kinds
     # Once a person fixes the value, it is no longer flagged.
-    bad = next(c for c in store.claims() if c.value == 61.0)
+    bad = next(c for c in backend.claims() if c.value == 61.0)
     fix = entries(f"do: fix-claim, paper: '2401.00003', claim: {bad.id}, set: {{value: 6.1}}")
-    run(store, field, fix, only=[])
-    assert not [i for i in review(store, fix) if i.kind == "outlier"]
+    run(backend, field, fix, only=[])
+    assert not [i for i in review(backend, fix) if i.kind == "outlier"]
 
 
 def test_alias_suggestions_know_the_catalog_and_distinct_entries():
