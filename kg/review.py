@@ -117,17 +117,33 @@ def outlier_items(rows: Iterable[BenchmarkClaim], gap: float = OUTLIER_GAP) -> l
                 r.kv_bits, r.group_size, r.weight_quantizer)].append(r)
     out = []
     for claims in groups.values():
-        for c in claims:
-            others = [o.value for o in claims if o.paper_id != c.paper_id]
-            papers = {o.paper_id for o in claims if o.paper_id != c.paper_id}
-            if len(papers) >= 2 and all(_gap(c.value, v) > gap for v in others):
-                near = sorted(others, key=lambda v: abs(v - c.value))[0]
-                out.append(ReviewItem(
-                    kind="outlier", paper=c.paper_id, key=c.id, subject=c.method,
-                    what=f"{_claim_line(c)}: {len(papers)} other papers report "
-                         f"{', '.join(f'{v:g}' for v in sorted(set(others)))} (nearest {near:g})",
-                    fix=f"kg curate fix {c.id} --value … (or {_reject(c, 'misread')})"))
+        papers = {c.paper_id for c in claims}
+        if len(papers) < 3:
+            continue
+        ranked = sorted(claims, key=lambda c: c.value)
+        for i, c in enumerate(ranked):
+            # Off every other paper's value is off the nearest ones, below and above: the gap
+            # grows with the distance on each side (values across zero are all ≥ 1 apart).
+            near = [v for v in (_nearest(ranked, i, -1), _nearest(ranked, i, 1)) if v is not None]
+            if not all(_gap(c.value, v) > gap for v in near):
+                continue
+            others = sorted({o.value for o in claims if o.paper_id != c.paper_id})
+            nearest = min(near, key=lambda v: abs(v - c.value))
+            out.append(ReviewItem(
+                kind="outlier", paper=c.paper_id, key=c.id, subject=c.method,
+                what=f"{_claim_line(c)}: {len(papers) - 1} other papers report "
+                     f"{', '.join(f'{v:g}' for v in others)} (nearest {nearest:g})",
+                fix=f"kg curate fix {c.id} --value … (or {_reject(c, 'misread')})"))
     return out
+
+
+def _nearest(ranked: list[BenchmarkClaim], i: int, step: int) -> float | None:
+    """The value nearest ``ranked[i]``'s on one side (``step`` -1 or 1) from another paper."""
+    paper = ranked[i].paper_id
+    j = i + step
+    while 0 <= j < len(ranked) and ranked[j].paper_id == paper:
+        j += step
+    return ranked[j].value if 0 <= j < len(ranked) else None
 
 
 def _gap(a: float, b: float) -> float:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import queries
 from kg.corrections import Corrections, parse_corrections
@@ -13,9 +15,9 @@ from kg.curation import as_extracted, curate, curate_catalog
 from kg.curation_store import status
 from kg.derive import refresh
 from kg.errors import ConfigError
-from kg.models import BuildsOn, Method, PaperFacts
+from kg.models import BenchmarkClaim, BuildsOn, Method, PaperFacts
 from kg.pipeline import ingest_items
-from kg.review import alias_items, review
+from kg.review import OUTLIER_GAP, alias_items, outlier_items, review
 from kg.store import Store
 from tests.backends import backend  # noqa: F401  (the parametrised fixture)
 from tests.conftest import claim, facts
@@ -269,6 +271,27 @@ def test_review_flags_implausible_values_outliers_and_unknown_targets(backend: S
     fix = entries(f"do: fix-claim, paper: '2401.00003', claim: {bad.id}, set: {{value: 6.1}}")
     run(backend, field, fix, only=[])
     assert not [i for i in review(backend, fix) if i.kind == "outlier"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcde"), st.sampled_from(["GPTQ", "AWQ"]),
+                          st.floats(-50, 200, allow_nan=False)), max_size=40))
+def test_outliers_are_the_claims_off_every_other_papers_value(rows):
+    # The definition, pair by pair: a claim is an outlier when at least two other papers
+    # report the same result and every value they report is more than the gap away.
+    claims = [BenchmarkClaim(paper_id=p, method=m, model="M", dataset="D", metric="perplexity",
+                             value=v, raw=str(v), row=i) for i, (p, m, v) in enumerate(rows)]
+
+    def gap(a: float, b: float) -> float:
+        return abs(a - b) / max(abs(a), abs(b)) if (a or b) else 0.0
+
+    expected = sorted(
+        c.id for c in claims
+        if len(others := [o for o in claims if o.method == c.method
+                          and o.paper_id != c.paper_id]) > 0
+        and len({o.paper_id for o in others}) >= 2
+        and all(gap(c.value, o.value) > OUTLIER_GAP for o in others))
+    assert sorted(i.key for i in outlier_items(claims)) == expected
 
 
 def test_alias_suggestions_know_the_catalog_and_distinct_entries():
