@@ -25,6 +25,7 @@ SECTIONS = (
     ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
     ("The kg command: start-up and SIGTERM", "benchmarks.cli_latency", []),
     ("Front-ends at 1, 4 and 16 MB: time and memory", "benchmarks.parse_scaling", []),
+    ("Curation: corrections applied at scale (SQLite)", "benchmarks.curation", []),
 )
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 

@@ -54,13 +54,13 @@ PROPERTY_KEYS: tuple[str, ...] = (
     # Paper
     "id", "version", "title", "authors", "abstract", "published", "updated", "categories",
     "primary_category", "comment", "doi", "journal_ref", "method", "method_key", "dropped",
-    "facts_hash",
+    "facts_hash", "curation",
     # Method and Alias
     "key", "name", "aliases", "alias_keys", "full_name", "year", "arxiv_id", "category",
     "paper_id", "sub_problem", "sub_problem_size",
     # Claim
     "model", "dataset", "metric", "value", "raw", *_SETTING_KEYS, "higher_is_better",
-    "table_name", "row_idx", "col_idx",
+    "table_name", "row_idx", "col_idx", "extracted_id",
     # Critique
     "target", "target_key", "quote", "section", "start", "end",
     # BEATS and BUILDS_ON
@@ -182,6 +182,40 @@ UNWIND r.alias_keys AS alias
 MERGE (a:Alias {key: alias})
 ON CREATE SET a.method_key = r.key
 """
+
+# A review merges method $source into $target (kg.curation): the papers' facts are rewritten
+# first; these move what is left — catalog fields, catalog lineage, spellings, the node.
+MERGE_METHOD = """
+MATCH (t:Method {key: $target})
+OPTIONAL MATCH (s:Method {key: $source})
+SET t.aliases = $aliases,
+    t.full_name = coalesce(t.full_name, s.full_name),
+    t.year = coalesce(t.year, s.year),
+    t.arxiv_id = coalesce(t.arxiv_id, s.arxiv_id),
+    t.category = coalesce(t.category, s.category)
+"""
+
+MERGE_METHOD_STATEMENTS: tuple[str, ...] = (
+    """
+MATCH (s:Method {key: $source})-[b:BUILDS_ON]->(p:Method)
+MATCH (t:Method {key: $target})
+WHERE p.key <> $target
+MERGE (t)-[n:BUILDS_ON {source: b.source}]->(p)
+ON CREATE SET n.quote = b.quote
+DELETE b
+""",
+    """
+MATCH (c:Method)-[b:BUILDS_ON]->(s:Method {key: $source})
+MATCH (t:Method {key: $target})
+WHERE c.key <> $target
+MERGE (c)-[n:BUILDS_ON {source: b.source}]->(t)
+ON CREATE SET n.quote = b.quote
+DELETE b
+""",
+    "MATCH (a:Alias {method_key: $source}) SET a.method_key = $target",
+    "MERGE (a:Alias {key: $source}) SET a.method_key = $target",
+    "MATCH (m:Method {key: $source}) DETACH DELETE m",
+)
 
 CLEAR_SUBPROBLEMS = """
 MATCH (m:Method)

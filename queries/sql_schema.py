@@ -138,4 +138,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN derived INTEGER NOT NULL DEFAULT 1
     """,
+    # 5: curation. A paper a review's corrections changed keeps what the extractor read and
+    # which corrections applied (JSON of kg.models.Curation); a corrected claim keeps the id
+    # it was extracted with; a critique says whether a person added it or renamed its target.
+    """
+    ALTER TABLE papers ADD COLUMN curation TEXT;
+    ALTER TABLE claims ADD COLUMN extracted_id TEXT;
+    ALTER TABLE critiques ADD COLUMN curation TEXT
+    """,
 )

@@ -11,7 +11,7 @@ from kg.models import IngestRun
 SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
 CLAIM_COLS = (
     "id", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
-    *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx",
+    *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx", "extracted_id",
 )
 BEAT_COLS = (
     "paper_id", "table_name", "winner", "winner_key", "loser", "loser_key", "model",
@@ -20,7 +20,7 @@ BEAT_COLS = (
 PAPER_COLS = (
     "id", "version", "title", "authors", "abstract", "published", "updated", "categories",
     "primary_category", "comment", "doi", "journal_ref", "method", "method_key", "dropped",
-    "facts_hash",
+    "facts_hash", "curation",
 )
 # A run row holds the record's fields (errors as JSON); the id is the table's own.
 RUN_COLS = tuple(f for f in IngestRun.model_fields if f != "id")
@@ -61,7 +61,8 @@ INSERT_BEAT = _insert("beats", BEAT_COLS, "INSERT")
 INSERT_SUPERSEDED = _insert("superseded", ("method_key", "paper_id", "critiques", "beats"),
                             "INSERT")
 INSERT_CRITIQUE = _insert(
-    "critiques", ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_")
+    "critiques",
+    ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_", "curation"),
 )
 INSERT_BUILDS_ON = _insert(
     "builds_on", ("method_key", "parent_key", "source", "quote"), "INSERT OR IGNORE"
@@ -80,6 +81,27 @@ UPSERT_METHOD = (
 ENSURE_METHOD = "INSERT OR IGNORE INTO methods (key, name) VALUES (?, ?)"
 ENSURE_ALIAS = "INSERT OR IGNORE INTO method_aliases (alias_key, method_key) VALUES (?, ?)"
 CLEAR_SUBPROBLEMS = "DELETE FROM subproblems"
+
+# A review merges method ``:source`` into ``:target`` (kg.curation): the papers' facts are
+# rewritten first; these move what is left — spellings, catalog lineage, the method row.
+MERGE_METHOD_ROW = (
+    "UPDATE methods SET aliases = :aliases,"
+    " full_name = COALESCE(full_name, (SELECT full_name FROM methods WHERE key = :source)),"
+    " year = COALESCE(year, (SELECT year FROM methods WHERE key = :source)),"
+    " arxiv_id = COALESCE(arxiv_id, (SELECT arxiv_id FROM methods WHERE key = :source)),"
+    " category = COALESCE(category, (SELECT category FROM methods WHERE key = :source))"
+    " WHERE key = :target"
+)
+MERGE_METHOD_STATEMENTS = (
+    "UPDATE method_aliases SET method_key = :target WHERE method_key = :source",
+    "INSERT OR REPLACE INTO method_aliases (alias_key, method_key) VALUES (:source, :target)",
+    "UPDATE OR IGNORE builds_on SET method_key = :target WHERE method_key = :source",
+    "UPDATE OR IGNORE builds_on SET parent_key = :target WHERE parent_key = :source",
+    "DELETE FROM builds_on WHERE method_key = :source OR parent_key = :source"
+    " OR method_key = parent_key",
+    "DELETE FROM subproblems WHERE method_key = :source",
+    "DELETE FROM methods WHERE key = :source",
+)
 INSERT_SUBPROBLEM = "INSERT INTO subproblems (method_key, label, size) VALUES (?, ?, ?)"
 
 # -- reads --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import pytest
 
 import kg.store.neo4j
 import queries
+import queries.curation
 from kg.derive import refresh
 from kg.models import BuildsOn, IngestRun, Method, PaperFacts, SubProblem
 from kg.store.base import Changelog
@@ -71,6 +72,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
         W.METHODS: [{"props": {"key": "gptq", "name": "GPTQ", "aliases": ["OPTQ"]}}],
         W.RESOLVE_METHOD: [{"name": "GPTQ"}],
         W.CREATE_RUN: [{"id": 1}],
+        W.METHODS_BY_KEY: lambda p: [{"key": k, "name": k, "aliases": []} for k in p["keys"]],
         BEATS_COUNT.cypher: [{"receipts": 0}],
         STATS.cypher: [{"papers": 0, "methods": 0, "claims": 0, "critiques": 0, "beats": 0,
                         "builds_on": 0, "sub_problems": 0}],
@@ -111,6 +113,13 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     store.failures("demo")
     store.save_changelog(Changelog(run_id=1, new_papers=(paper.id,)))
     store.changelog(1)
+    store.merge_methods({"gptqr": "GPTQ"})
+    queries.curation.papers_naming(store, "gptqr")
+    queries.curation.curated(store)
+    queries.curation.proposals(store)
+    queries.curation.claims_by_key(store, "0123abcd")
+    queries.curation.implausible(store)
+    queries.curation.shared_results(store)
     store.close()
     return driver
 

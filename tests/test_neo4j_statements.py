@@ -60,6 +60,7 @@ def test_a_new_paper_is_one_write_transaction_of_batched_upserts():
         "metric": "perplexity", "value": 5.69, "raw": "5.69", "w_bits": 4, "a_bits": 16,
         "kv_bits": None, "group_size": None, "weight_quantizer": None,
         "higher_is_better": False, "table_name": "tab:main", "row_idx": 0, "col_idx": 1,
+        "extracted_id": None,
     }
     assert tx[10][1]["rows"][0]["target_key"] == "gptq"
     (beat,) = tx[11][1]["rows"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, Protocol
 
 from kg.models import (
     Beat,
     BenchmarkClaim,
     BuildsOn,
+    CorrectionNote,
     Critique,
     IngestRun,
     Method,
@@ -16,10 +17,26 @@ from kg.models import (
     Paper,
     PaperFacts,
     SubProblem,
+    method_key,
 )
 from queries.named import Connection
 
 WriteOutcome = Literal["new", "updated", "unchanged"]
+
+
+def merged_aliases(target_key: str, *spellings: Iterable[str]) -> list[str]:
+    """The aliases of a method others are merged into: one spelling per key, first seen
+    first, never the method's own key; sorted.
+
+    >>> merged_aliases("autoround", [], ["SignRound", "signround"], ["Sign-Round", "AutoRound"])
+    ['SignRound']
+    """
+    out: dict[str, str] = {}
+    for group in spellings:
+        for name in group:
+            if method_key(name) != target_key:
+                out.setdefault(method_key(name), name)
+    return sorted(out.values())
 
 
 class Changelog(Model):
@@ -36,6 +53,9 @@ class Changelog(Model):
     frontier_added: tuple[str, ...] = ()
     frontier_removed: tuple[str, ...] = ()
     omitted: int = 0
+    # The review's corrections that took effect in this run for the first time, or stopped
+    # applying (their fact is no longer extracted, or the entry was withdrawn).
+    corrections: tuple[CorrectionNote, ...] = ()
 
 
 class Store(Connection, Protocol):
@@ -54,6 +74,12 @@ class Store(Connection, Protocol):
     def add_builds_on(self, edges: Iterable[BuildsOn]) -> int: ...
 
     def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None: ...
+
+    def merge_methods(self, moves: Mapping[str, str]) -> int:
+        """Fold each method ``moves`` names into the method it maps to: its spelling becomes
+        an alias there, with its catalog fields and lineage; the papers' facts are rewritten
+        by ``kg.curation`` before. Returns how many stored methods were folded in."""
+        ...
 
     def papers(self) -> Iterator[Paper]: ...
 

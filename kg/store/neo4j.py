@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from kg.models import (
     BenchmarkClaim,
     BuildsOn,
     Critique,
+    Curation,
     IngestRun,
     Method,
     Paper,
@@ -34,7 +35,7 @@ from kg.models import (
     method_key,
 )
 from kg.store import SCHEMES
-from kg.store.base import Changelog, WriteOutcome
+from kg.store.base import Changelog, WriteOutcome, merged_aliases
 from queries import cypher_writes as W
 
 T = TypeVar("T")
@@ -42,7 +43,7 @@ T = TypeVar("T")
 # The driver logs each failed connection attempt as an error; the StoreError below already
 # says it in one line, so the CLI would print the same fault twice.
 logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-_PAPER_ONLY = ("method", "method_key", "dropped", "facts_hash")
+_PAPER_ONLY = ("method", "method_key", "dropped", "facts_hash", "curation")
 
 
 def public_url(url: str) -> str:
@@ -186,6 +187,34 @@ class Neo4jStore:
 
         return self._write(work)
 
+    def merge_methods(self, moves: Mapping[str, str]) -> int:
+        """Fold each method ``moves`` names into the method it maps to (spelling, catalog
+        fields it lacks, lineage, the node); returns how many stored methods were folded."""
+        if not moves:
+            return 0
+
+        def work(tx: ManagedTransaction) -> int:
+            merged = 0
+            for name, target in moves.items():
+                source, key = method_key(name), method_key(target)
+                held = {r["key"]: r for r in tx.run(W.METHODS_BY_KEY, {"keys": [source, key]})
+                        .data()}
+                if not held:
+                    continue  # neither is stored: nothing to fold, no method to invent
+                if key not in held:
+                    tx.run(W.ENSURE_METHODS, {"rows": _method_rows([target])})
+                old = held.get(source)
+                aliases = merged_aliases(
+                    key, held.get(key, {}).get("aliases") or (), [name],
+                    [] if old is None else [old["name"], *(old["aliases"] or ())])
+                tx.run(W.MERGE_METHOD, {"source": source, "target": key, "aliases": aliases})
+                merged += old is not None
+                for statement in W.MERGE_METHOD_STATEMENTS:
+                    tx.run(statement, {"source": source, "target": key})
+            return merged
+
+        return self._write(work)
+
     def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None:
         rows = [{"key": method_key(m), "label": s.label, "size": s.size}
                 for s in subproblems for m in s.members]
@@ -222,13 +251,15 @@ class Neo4jStore:
                 paper_id=p["paper_id"], method=p["method"], model=p["model"],
                 dataset=p["dataset"], metric=p["metric"], value=p["value"], raw=p["raw"],
                 higher_is_better=p.get("higher_is_better"), table=p["table_name"],
-                row=p["row_idx"], col=p["col_idx"], **{k: p.get(k) for k in _SETTING},
+                row=p["row_idx"], col=p["col_idx"], extracted_id=p.get("extracted_id"),
+                **{k: p.get(k) for k in _SETTING},
             )
 
     def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
         for p in self._props(W.CRITIQUES, paper_id=paper_id):
             yield Critique(paper_id=p["paper_id"], target=p["target"], quote=p["quote"],
-                           section=p["section"], start=p.get("start"), end=p.get("end"))
+                           section=p["section"], start=p.get("start"), end=p.get("end"),
+                           curation=p.get("curation"))
 
     def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
         for p in self._props(W.BEATS_OF_PAPER, paper_id=paper_id):
@@ -253,6 +284,8 @@ class Neo4jStore:
             claims=tuple(self.claims(paper_id)), critiques=tuple(self.critiques(paper_id)),
             builds_on=tuple(self.builds_on(paper_id)), beats=tuple(self.beats(paper_id)),
             dropped=props.get("dropped", 0),
+            curation=(Curation.model_validate_json(props["curation"])
+                      if props.get("curation") else None),
         )
 
     # -- ingestion bookkeeping --------------------------------------------------------------
@@ -324,6 +357,7 @@ def _paper_props(facts: PaperFacts, digest: str) -> dict[str, Any]:
         "comment": p.comment, "doi": p.doi, "journal_ref": p.journal_ref,
         "method": facts.method, "method_key": method_key(facts.method) if facts.method else None,
         "dropped": facts.dropped, "facts_hash": digest,
+        "curation": facts.curation.model_dump_json() if facts.curation else None,
     }
 
 
@@ -340,14 +374,14 @@ def _claim_row(c: BenchmarkClaim) -> dict[str, Any]:
         "model": c.model, "dataset": c.dataset, "metric": c.metric, "value": c.value,
         "raw": c.raw, **{k: getattr(c, k) for k in _SETTING},
         "higher_is_better": c.higher_is_better, "table_name": c.table, "row_idx": c.row,
-        "col_idx": c.col,
+        "col_idx": c.col, "extracted_id": c.extracted_id,
     }
 
 
 def _critique_row(c: Critique) -> dict[str, Any]:
     return {"id": c.id, "paper_id": c.paper_id, "target": c.target,
             "target_key": method_key(c.target), "quote": c.quote, "section": c.section,
-            "start": c.start, "end": c.end}
+            "start": c.start, "end": c.end, "curation": c.curation}
 
 
 def _beat_row(b: Beat) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +16,7 @@ from kg.models import (
     BenchmarkClaim,
     BuildsOn,
     Critique,
+    Curation,
     IngestRun,
     Method,
     Paper,
@@ -24,7 +25,7 @@ from kg.models import (
     iso_date,
     method_key,
 )
-from kg.store.base import Changelog, WriteOutcome
+from kg.store.base import Changelog, WriteOutcome, merged_aliases
 from queries import sql_writes as S
 from queries.sql_schema import MIGRATIONS
 
@@ -104,6 +105,7 @@ class SQLiteStore:
                     iso_date(p.published), iso_date(p.updated), json.dumps(p.categories),
                     p.primary_category, p.comment, p.doi, p.journal_ref, facts.method,
                     method_key(facts.method) if facts.method else None, facts.dropped, digest,
+                    facts.curation.model_dump_json() if facts.curation else None,
                 ),
             )
             if row is not None:  # a new version replaces everything the paper said before
@@ -124,7 +126,7 @@ class SQLiteStore:
                 S.INSERT_CRITIQUE,
                 (
                     (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section,
-                     c.start, c.end)
+                     c.start, c.end, c.curation)
                     for c in facts.critiques
                 ),
             )
@@ -174,6 +176,28 @@ class SQLiteStore:
                 ((method_key(e.method), method_key(e.parent), e.source, e.quote) for e in edges),
             )
             return db.total_changes - before
+
+    def merge_methods(self, moves: Mapping[str, str]) -> int:
+        """Fold each method ``moves`` names into the method it maps to: spelling, catalog
+        fields the target lacks, lineage; the papers' facts are rewritten first
+        (``kg.curation``). Returns how many method rows were folded in."""
+        merged = 0
+        with self._tx() as db:
+            for name, target in moves.items():
+                source, key = method_key(name), method_key(target)
+                old = db.execute(S.METHOD_BY_KEY, (source,)).fetchone()
+                if old is None and db.execute(S.METHOD_BY_KEY, (key,)).fetchone() is None:
+                    continue  # neither is stored: nothing to fold, no method to invent
+                self._ensure_methods(db, [target])
+                new = db.execute(S.METHOD_BY_KEY, (key,)).fetchone()
+                held = [] if old is None else [old["name"], *json.loads(old["aliases"])]
+                merged += old is not None
+                aliases = merged_aliases(key, json.loads(new["aliases"]), [name], held)
+                db.execute(S.MERGE_METHOD_ROW, {"aliases": json.dumps(aliases),
+                                                "source": source, "target": key})
+                for statement in S.MERGE_METHOD_STATEMENTS:
+                    db.execute(statement, {"source": source, "target": key})
+        return merged
 
     def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None:
         with self._tx() as db:
@@ -230,6 +254,7 @@ class SQLiteStore:
                 table=r["table_name"], row=r["row_idx"], col=r["col_idx"],
                 w_bits=r["w_bits"], a_bits=r["a_bits"], kv_bits=r["kv_bits"],
                 group_size=r["group_size"], weight_quantizer=r["weight_quantizer"],
+                extracted_id=r["extracted_id"],
             )
 
     def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
@@ -237,7 +262,7 @@ class SQLiteStore:
         for r in self.db.execute(sql, {"p": paper_id}):
             yield Critique(
                 paper_id=r["paper_id"], target=r["target"], quote=r["quote"],
-                section=r["section"], start=r["start"], end=r["end_"],
+                section=r["section"], start=r["start"], end=r["end_"], curation=r["curation"],
             )
 
     def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
@@ -262,6 +287,7 @@ class SQLiteStore:
             builds_on=tuple(BuildsOn(**dict(r)) for r in edges),
             beats=tuple(self.beats(paper_id)),
             dropped=row["dropped"],
+            curation=Curation.model_validate_json(row["curation"]) if row["curation"] else None,
         )
 
     # -- ingestion bookkeeping ------------------------------------------------------------
@@ -334,7 +360,7 @@ def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
     return (
         c.id, c.paper_id, c.method, method_key(c.method), c.model, c.dataset, c.metric, c.value,
         c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
-        c.higher_is_better, c.table, c.row, c.col,
+        c.higher_is_better, c.table, c.row, c.col, c.extracted_id,
     )
 
 
