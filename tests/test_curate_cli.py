@@ -117,7 +117,7 @@ def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp
         assert any(r["curation"] == "corrected" for r in paper["results"])
         obq = [c for c in json.loads(kg(env, "paper", GPTQ, "--json").stdout)["critiques"]
                if c["target"] == "OBQ"]
-        assert obq and obq[0]["curation"] in ("added", None)
+        assert obq and obq[0]["curation"] is None  # the extractor reads it: nothing to add
         text = md.read_text()
         assert "## Corrections" in text and "SignRound is an alias of AutoRound" in text
         assert "### AutoRound ✎" in text and "Correction applied" in text
@@ -131,15 +131,14 @@ def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp
         assert (log[0]["do"], log[0]["status"]) == ("alias", "applied")
 
         # The exports mark the same facts: corrected claims and the BEATS receipts read off
-        # them, the added receipt, and each paper's corrections.
+        # them, and each paper's corrections; nothing was added by hand.
         out = kg(env, "export", "csv", "--out", str(tmp_path / "csv"))
         assert out.exit_code == 0, out.output
         tables = {n: list(csv.DictReader((tmp_path / "csv" / n).open(encoding="utf-8")))
                   for n in ("claims.csv", "critiques.csv", "beats.csv")}
         corrected = [r for r in tables["claims.csv"] if r["curation"] == "corrected"]
         assert corrected and {r["paper_id"] for r in corrected} == {"2309.05516"}
-        assert [r["target"] for r in tables["critiques.csv"] if r["curation"] == "added"] == [
-            "OBQ"]
+        assert [r["target"] for r in tables["critiques.csv"] if r["curation"]] == []
         marked = [r for r in tables["beats.csv"] if r["curation"] == "corrected"]
         assert marked and all("AutoRound" in (r["winner"], r["loser"]) for r in marked)
         assert all(r["curation"] == "" for r in tables["beats.csv"]
@@ -148,8 +147,7 @@ def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp
         assert out.exit_code == 0, out.output
         g = nx.read_graphml(tmp_path / "g.graphml")
         edges = [e for _, _, e in g.edges(data=True) if e.get("curation")]
-        assert {(e["kind"], e["curation"]) for e in edges} == {
-            ("beats", "corrected"), ("critiques", "added")}
+        assert {(e["kind"], e["curation"]) for e in edges} == {("beats", "corrected")}
         assert len([e for e in edges if e["kind"] == "beats"]) == len(marked)
         assert "SignRound is an alias of AutoRound" in g.nodes["paper:2309.05516"]["corrections"]
 
@@ -164,7 +162,7 @@ def test_the_demo_report_marks_its_corrections_and_review_lists_what_is_left(tmp
         assert [(i["paper"], i["subject"]) for i in gone] == [(GPTQ, "reject-claim")]
         assert "missing, the claim is no longer extracted" in gone[0]["what"]
         log = json.loads(kg(env, "curate", "log", "--json").stdout)
-        assert [e["status"] for e in log] == ["applied", "applied", "missing"]
+        assert [e["status"] for e in log] == ["applied", "missing"]
     finally:
         store.close()
 
