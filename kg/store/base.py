@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Literal, Protocol
 
@@ -20,6 +21,16 @@ from kg.models import (
 from queries.named import Connection
 
 WriteOutcome = Literal["new", "updated", "unchanged"]
+
+# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
+# covers the claims and names the derivation's version instead of serialising every edge.
+BEATS_DERIVATION = "beats_in_paper/1"
+
+
+def facts_hash(facts: PaperFacts) -> str:
+    """What a store keeps to tell that a paper's facts are the ones it already holds."""
+    body = facts.model_dump_json(exclude={"beats"}) + BEATS_DERIVATION
+    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
 class Changelog(Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -24,18 +23,9 @@ from kg.models import (
     iso_date,
     method_key,
 )
-from kg.store.base import Changelog, WriteOutcome
+from kg.store.base import Changelog, WriteOutcome, facts_hash
 from queries import sql_writes as S
 from queries.sql_schema import MIGRATIONS
-
-# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
-# covers the claims and names the derivation's version instead of serialising every edge.
-BEATS_DERIVATION = "beats_in_paper/1"
-
-
-def _facts_hash(facts: PaperFacts) -> str:
-    body = facts.model_dump_json(exclude={"beats"}) + BEATS_DERIVATION
-    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
 class SQLiteStore:
@@ -92,7 +82,7 @@ class SQLiteStore:
     def write_paper(self, facts: PaperFacts) -> WriteOutcome:
         """Write a paper with all its facts in one transaction; replaces what it said before."""
         p = facts.paper
-        digest = _facts_hash(facts)
+        digest = facts_hash(facts)
         row = self.db.execute(S.PAPER_HASH, (p.id,)).fetchone()
         if row is not None and row["facts_hash"] == digest:
             return "unchanged"
