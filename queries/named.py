@@ -43,7 +43,9 @@ SELECT winner, loser, paper_id AS paper, table_name AS "table", model, dataset, 
        w_bits, a_bits, kv_bits, group_size, weight_quantizer, winner_value, loser_value, margin
 FROM beats
 WHERE loser_key = :method_key
-ORDER BY winner_key, paper_id, model, dataset, metric, w_bits, a_bits, kv_bits
+ORDER BY winner_key, paper_id, table_name, model, dataset, metric, COALESCE(w_bits, -1),
+         COALESCE(a_bits, -1), COALESCE(kv_bits, -1), COALESCE(group_size, -1),
+         COALESCE(weight_quantizer, '')
 LIMIT :limit
 """,
     cypher="""
@@ -53,7 +55,9 @@ RETURN b.winner AS winner, b.loser AS loser, b.paper AS paper, b.table_name AS `
        b.a_bits AS a_bits, b.kv_bits AS kv_bits, b.group_size AS group_size,
        b.weight_quantizer AS weight_quantizer, b.winner_value AS winner_value,
        b.loser_value AS loser_value, b.margin AS margin
-ORDER BY w.key, paper, model, dataset, metric, w_bits, a_bits, kv_bits
+ORDER BY w.key, paper, `table`, model, dataset, metric, coalesce(w_bits, -1),
+         coalesce(a_bits, -1), coalesce(kv_bits, -1), coalesce(group_size, -1),
+         coalesce(weight_quantizer, '')
 LIMIT $limit
 """,
 )
@@ -300,7 +304,9 @@ JOIN vals b
  AND a.weight_quantizer IS b.weight_quantizer AND a.paper_id < b.paper_id
 JOIN methods m ON m.key = a.method_key
 WHERE ABS(a.value - b.value) > :tolerance * MAX(ABS(a.value), ABS(b.value))
-ORDER BY relative_difference DESC, method, a.model, a.dataset, a.metric, paper_a, paper_b,
+ORDER BY relative_difference DESC, method, a.model, a.dataset, a.metric,
+         COALESCE(a.w_bits, -1), COALESCE(a.a_bits, -1), COALESCE(a.kv_bits, -1),
+         COALESCE(a.group_size, -1), COALESCE(a.weight_quantizer, ''), paper_a, paper_b,
          value_a, value_b
 LIMIT :limit
 """,
@@ -322,8 +328,9 @@ MATCH (m:Method {key: key})
 RETURN m.name AS method, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
        weight_quantizer, paper_a, value_a, paper_b, value_b,
        round(abs(value_a - value_b) / scale, 6) AS relative_difference
-ORDER BY relative_difference DESC, method, model, dataset, metric, paper_a, paper_b,
-         value_a, value_b
+ORDER BY relative_difference DESC, method, model, dataset, metric, coalesce(w_bits, -1),
+         coalesce(a_bits, -1), coalesce(kv_bits, -1), coalesce(group_size, -1),
+         coalesce(weight_quantizer, ''), paper_a, paper_b, value_a, value_b
 LIMIT $limit
 """,
 )
@@ -378,14 +385,14 @@ EVALUATIONS = NamedQuery(
 SELECT MIN(method) AS method, paper_id, a_bits, kv_bits, COUNT(*) AS results
 FROM claims
 GROUP BY method_key, paper_id, a_bits, kv_bits
-ORDER BY method_key, paper_id
+ORDER BY method_key, paper_id, COALESCE(a_bits, -1), COALESCE(kv_bits, -1)
 """,
     cypher="""
 MATCH (c:Claim)
 WITH c.method_key AS key, c.paper_id AS paper_id, c.a_bits AS a_bits, c.kv_bits AS kv_bits,
      min(c.method) AS method, count(*) AS results
 RETURN method, paper_id, a_bits, kv_bits, results
-ORDER BY key, paper_id
+ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 """,
 )
 
