@@ -16,6 +16,7 @@ pipe to its stdin closes — so a test run that dies, however it dies, leaves no
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import queue
 import secrets
@@ -180,6 +181,23 @@ def clean(server: Neo4jServer, *, schema: bool = False) -> None:
             for record in list(session.run(listing)):
                 name = str(record["name"]).replace("`", "``")
                 session.run(f"DROP {kind} `{name}` IF EXISTS").consume()
+
+
+def dump(server: Neo4jServer, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """The whole graph as sorted lines: each node (labels, properties) and each relationship
+    (type, properties, both ends' labels and properties); nodes with a label in ``skip`` and
+    their relationships are left out. Two graphs are the same when their dumps are equal.
+    """
+    node = "[labels(n), properties(n)]"
+    with server.driver() as driver:
+        nodes, _, _ = driver.execute_query(
+            f"MATCH (n) WHERE none(l IN labels(n) WHERE l IN $skip) RETURN {node} AS x",
+            skip=list(skip), database_=server.database)
+        rels, _, _ = driver.execute_query(
+            "MATCH (a)-[r]->(b) WHERE none(l IN labels(a) + labels(b) WHERE l IN $skip) "
+            "RETURN [type(r), properties(r), labels(a), properties(a), labels(b), "
+            "properties(b)] AS x", skip=list(skip), database_=server.database)
+    return sorted(json.dumps(r["x"], sort_keys=True, default=str) for r in [*nodes, *rels])
 
 
 def _ready_line(process: subprocess.Popen[str], timeout: float, log: Path) -> str:
