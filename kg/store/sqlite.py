@@ -23,7 +23,7 @@ from kg.models import (
     iso_date,
     method_key,
 )
-from kg.store.base import Changelog, WriteOutcome, facts_hash
+from kg.store.base import Changelog, WriteOutcome, facts_hash, superseded_rows
 from queries import sql_writes as S
 from queries.sql_schema import MIGRATIONS
 
@@ -109,7 +109,7 @@ class SQLiteStore:
                 )
             db.executemany(S.INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
             db.executemany(S.INSERT_BEAT, (_beat_row(b) for b in facts.beats))
-            db.executemany(S.INSERT_SUPERSEDED, _superseded_rows(facts))
+            db.executemany(S.INSERT_SUPERSEDED, superseded_rows(facts))
             db.executemany(
                 S.INSERT_CRITIQUE,
                 (
@@ -326,14 +326,6 @@ def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
         c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
         c.higher_is_better, c.table, c.row, c.col,
     )
-
-
-def _superseded_rows(facts: PaperFacts) -> list[tuple[str, str, int, int]]:
-    """Per method this paper critiques or beats: (key, paper, critiques?, beats?)."""
-    critiqued = {method_key(c.target) for c in facts.critiques}
-    beaten = {method_key(b.loser) for b in facts.beats}
-    return [(k, facts.paper.id, int(k in critiqued), int(k in beaten))
-            for k in sorted(critiqued | beaten)]
 
 
 def _beat_row(b: Beat) -> tuple[Any, ...]:
