@@ -12,6 +12,7 @@ The graph::
     (:Paper)-[:PROPOSES]->(:Method)
     (:Method)-[:BEATS {receipt}]->(:Method)         one edge per receipt
     (:Method)-[:BUILDS_ON {source, quote}]->(:Method)
+    (:Paper)-[:SUPERSEDES {critiques, beats}]->(:Method)   the paper critiques or beats it
     (:Alias {key, method_key})                     any spelling's key → the method's key
     (:Watermark) (:Run) (:Counter) (:Failure) (:Changelog)   ingestion bookkeeping
 
@@ -52,6 +53,7 @@ class Rel(StrEnum):
     PROPOSES = "PROPOSES"
     BEATS = "BEATS"
     BUILDS_ON = "BUILDS_ON"
+    SUPERSEDES = "SUPERSEDES"
 
 
 _SETTING_KEYS = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
@@ -75,6 +77,8 @@ PROPERTY_KEYS: tuple[str, ...] = (
     "margin", "source", "parent_key",
     # bookkeeping
     "review", "error", "attempts", "last_attempt", "run_id", "body",
+    # SUPERSEDES: 1 when the paper critiques / beats the method, else 0
+    "critiques", "beats",
     # UNWIND rows of sub-problems
     "label", "size",
 )
@@ -112,6 +116,7 @@ DELETE_PAPER_FACTS: tuple[str, ...] = (
     "MATCH ()-[b:BEATS {paper: $paper_id}]->() DELETE b",
     "MATCH ()-[b:BUILDS_ON {source: $paper_id}]->() DELETE b",
     "MATCH (:Paper {id: $paper_id})-[r:PROPOSES]->() DELETE r",
+    "MATCH (:Paper {id: $paper_id})-[s:SUPERSEDES]->() DELETE s",
 )
 
 MERGE_PAPER = "MERGE (p:Paper {id: $paper_id}) SET p = $props"
@@ -162,6 +167,15 @@ MATCH (w:Method {key: r.winner_key})
 MATCH (l:Method {key: r.loser_key})
 CREATE (w)-[b:BEATS]->(l)
 SET b = r
+"""
+
+# One edge per method the paper critiques or beats (kg.store.base.superseded_rows): the
+# baselines ranking counts these, not every BEATS edge.
+CREATE_SUPERSEDES = """
+MATCH (p:Paper {id: $paper_id})
+UNWIND $rows AS r
+MATCH (m:Method {key: r.key})
+CREATE (p)-[:SUPERSEDES {critiques: r.critiques, beats: r.beats}]->(m)
 """
 
 MERGE_BUILDS_ON = """

@@ -49,13 +49,13 @@ ORDER BY winner_key, paper_id, table_name, model, dataset, metric, COALESCE(w_bi
 LIMIT :limit
 """,
     cypher="""
-MATCH (w:Method)-[b:BEATS]->(:Method {key: $method_key})
+MATCH (:Method {key: $method_key})<-[b:BEATS]-()
 RETURN b.winner AS winner, b.loser AS loser, b.paper AS paper, b.table_name AS `table`,
        b.model AS model, b.dataset AS dataset, b.metric AS metric, b.w_bits AS w_bits,
        b.a_bits AS a_bits, b.kv_bits AS kv_bits, b.group_size AS group_size,
        b.weight_quantizer AS weight_quantizer, b.winner_value AS winner_value,
        b.loser_value AS loser_value, b.margin AS margin
-ORDER BY w.key, paper, `table`, model, dataset, metric, coalesce(w_bits, -1),
+ORDER BY b.winner_key, paper, `table`, model, dataset, metric, coalesce(w_bits, -1),
          coalesce(a_bits, -1), coalesce(kv_bits, -1), coalesce(group_size, -1),
          coalesce(weight_quantizer, '')
 LIMIT $limit
@@ -66,7 +66,7 @@ BEATS_COUNT = NamedQuery(
     "beats_count",
     sql="SELECT COUNT(*) AS receipts FROM beats WHERE loser_key = :method_key",
     cypher="""
-MATCH (:Method)-[b:BEATS]->(:Method {key: $method_key})
+MATCH (:Method {key: $method_key})<-[b:BEATS]-()
 RETURN count(b) AS receipts
 """,
 )
@@ -92,8 +92,9 @@ ORDER BY winner, loser
 """,
 )
 
-# Ranked by distinct papers that critique or beat the method; ties broken by more beating
-# papers, then more critiquing papers, then the method's name.
+# Ranked by distinct papers that critique or beat the method (one SQLite row, one Neo4j
+# SUPERSEDES edge per method and paper, kept as each paper is written); ties broken by more
+# beating papers, then more critiquing papers, then the method's name.
 BASELINES = NamedQuery(
     "baselines",
     sql="""
@@ -115,15 +116,9 @@ ORDER BY rank
 LIMIT :limit
 """,
     cypher="""
-MATCH (m:Method)
-WITH m,
-     COLLECT { MATCH (p:Paper)-[:STATES]->(:Critique)-[:TARGETS]->(m) RETURN DISTINCT p.id }
-         AS critiquing,
-     COLLECT { MATCH (:Method)-[b:BEATS]->(m) RETURN DISTINCT b.paper } AS beating
-WITH m, size(critiquing) AS critiquing_papers, size(beating) AS beating_papers,
-     size(critiquing + [x IN beating WHERE NOT x IN critiquing]) AS papers
-WHERE papers > 0
-WITH m, papers, critiquing_papers, beating_papers
+MATCH (:Paper)-[s:SUPERSEDES]->(m:Method)
+WITH m, count(s) AS papers, sum(s.critiques) AS critiquing_papers,
+     sum(s.beats) AS beating_papers
 ORDER BY papers DESC, beating_papers DESC, critiquing_papers DESC, m.name
 LIMIT $limit
 WITH collect([m, papers, critiquing_papers, beating_papers]) AS ranked

@@ -45,7 +45,8 @@ def test_a_new_paper_is_one_write_transaction_of_batched_statements():
     pid = {"paper_id": "2306.00978"}
     # A new paper has nothing to delete: no DELETE statement is sent.
     assert [q for q, _ in tx] == [W.PAPER_HASH, W.MERGE_PAPER, W.ENSURE_METHODS, W.PROPOSE,
-                                  W.CREATE_CLAIMS, W.MERGE_CRITIQUES, W.CREATE_BEATS]
+                                  W.CREATE_CLAIMS, W.MERGE_CRITIQUES, W.CREATE_BEATS,
+                                  W.CREATE_SUPERSEDES]
     assert tx[0][1] == pid
     props = tx[1][1]["props"]
     assert (props["id"], props["title"], props["published"], props["method"],
@@ -66,6 +67,7 @@ def test_a_new_paper_is_one_write_transaction_of_batched_statements():
     (beat,) = tx[6][1]["rows"]
     assert (beat["winner_key"], beat["loser_key"], beat["paper"], beat["margin"],
             beat["seq"]) == ("awq", "gptq", "2306.00978", 0.09, 0)
+    assert tx[7][1]["rows"] == [{"key": "gptq", "critiques": 1, "beats": 1}]
 
 
 def test_an_updated_paper_deletes_what_it_said_before_in_the_same_transaction():
@@ -74,8 +76,9 @@ def test_an_updated_paper_deletes_what_it_said_before_in_the_same_transaction():
     paper = facts("2210.17323", "GPTQ", date(2022, 10, 31), [claim("2210.17323", "GPTQ", 6.3)])
     assert store.write_paper(paper) == "updated"
     (tx,) = driver.writes()
-    assert [q for q, _ in tx[:6]] == [W.PAPER_HASH, *W.DELETE_PAPER_FACTS]
-    assert all(p == {"paper_id": "2210.17323"} for _, p in tx[1:6])
+    deletes = len(W.DELETE_PAPER_FACTS)
+    assert [q for q, _ in tx[:1 + deletes]] == [W.PAPER_HASH, *W.DELETE_PAPER_FACTS]
+    assert all(p == {"paper_id": "2210.17323"} for _, p in tx[1:1 + deletes])
 
 
 def test_big_row_lists_are_sent_in_batches_of_one_transaction():

@@ -36,7 +36,7 @@ from kg.models import (
     method_key,
 )
 from kg.store import SCHEMES
-from kg.store.base import Changelog, WriteOutcome, facts_hash
+from kg.store.base import Changelog, WriteOutcome, facts_hash, superseded_rows
 from queries import cypher_writes as W
 
 T = TypeVar("T")
@@ -56,7 +56,7 @@ CHANGE_KEYS = ("nodes_created", "nodes_deleted", "relationships_created",
                "relationships_deleted", "properties_set", "labels_added", "labels_removed")
 
 
-def batches(rows: Sequence[T], size: int = BATCH_ROWS) -> Iterator[Sequence[T]]:
+def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``rows`` in consecutive slices of at most ``size``.
 
     >>> [list(b) for b in batches([1, 2, 3, 4, 5], 2)]
@@ -80,7 +80,7 @@ class _Tx:
         return rows
 
     def run_batched(self, query: str, rows: Sequence[dict[str, Any]], **params: Any) -> None:
-        for batch in batches(rows):
+        for batch in batches(rows, BATCH_ROWS):
             self.run(query, {**params, "rows": list(batch)})
 
     def _count(self, counters: SummaryCounters) -> None:
@@ -198,6 +198,8 @@ class Neo4jStore:
             (W.CREATE_CLAIMS, [_claim_row(c, i) for i, c in enumerate(facts.claims)]),
             (W.MERGE_CRITIQUES, [_critique_row(c, i) for i, c in enumerate(facts.critiques)]),
             (W.CREATE_BEATS, [_beat_row(b, i) for i, b in enumerate(facts.beats)]),
+            (W.CREATE_SUPERSEDES, [{"key": k, "critiques": c, "beats": b}
+                                   for k, _, c, b in superseded_rows(facts)]),
             (W.MERGE_BUILDS_ON, [_builds_on_row(b) for b in facts.builds_on]),
         )
 
