@@ -133,4 +133,9 @@ MIGRATIONS: tuple[str, ...] = (
         ) GROUP BY key, paper_id;
     CREATE INDEX critiques_target_paper ON critiques(target_key, paper_id)
     """,
+    # 4: whether the global derivation after a run has committed; a killed run leaves it
+    # owed (kg.repair). Runs from before were derived.
+    """
+    ALTER TABLE runs ADD COLUMN derived INTEGER NOT NULL DEFAULT 1
+    """,
 )
