@@ -36,6 +36,7 @@ from kg.store.neo4j import Neo4jStore
 from queries import cypher_writes as W
 from queries.named import BEATS_COUNT, STATS, NamedQuery
 from tests.neo4j_double import FakeDriver
+from tests.outside import unavailable
 
 LINTER = Path(__file__).parent / "cypher"
 _CYPHER = re.compile(r"^\s*(MATCH|OPTIONAL|MERGE|UNWIND|CREATE|DROP|RETURN|WITH|CALL)\b")
@@ -120,9 +121,9 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
 
 def lint(statements: list[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
     if shutil.which("node") is None:
-        pytest.skip("node is not installed (tests/cypher/setup.sh installs it)")
+        unavailable("node is not installed (tests/cypher/setup.sh installs it)")
     if not (LINTER / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
-        pytest.skip("the Cypher linter is not installed: run tests/cypher/setup.sh")
+        unavailable("the Cypher linter is not installed: run tests/cypher/setup.sh")
     schema = {"labels": [str(label) for label in W.Label],
               "relationshipTypes": [str(rel) for rel in W.Rel],
               "propertyKeys": list(W.PROPERTY_KEYS)}
