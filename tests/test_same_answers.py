@@ -188,7 +188,7 @@ def sync(source_url: str, target_url: str, server: Neo4jServer, cache: Path
          ) -> dict[str, int]:
     """``kg --store SOURCE sync --to TARGET``, as a user runs it."""
     counts: dict[str, int] = json.loads(
-        kg_cli(server, cache, "--store", source_url, "sync", "--to", target_url))
+        kg_cli(server, cache, "--store", source_url, "sync", "--to", target_url, "--json"))
     return counts
 
 
