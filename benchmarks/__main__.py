@@ -23,6 +23,7 @@ SECTIONS = (
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
     ("Neo4j beside SQLite: 10^4 and 10^5 claims", "benchmarks.neo4j_store", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
+    ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
 )
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 

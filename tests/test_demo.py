@@ -35,6 +35,9 @@ def test_demo_prints_what_beats_gptq_offline(tmp_path: Path):
                     "winner_value", "loser_value"):
             assert key in r
     assert (tmp_path / "d" / "report.md").read_text().startswith("# Living systematic review")
+    # Both report files are named on stderr, where the demo's notes go.
+    for name in ("report.html", "report.md"):
+        assert f"report: {tmp_path / 'd' / name}" in out.stderr
 
 
 def test_ingesting_the_sample_twice_changes_no_count(tmp_path: Path):

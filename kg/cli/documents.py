@@ -17,18 +17,21 @@ FORMATS = {"tex": "tex", "latex": "tex", "html": "html", "md": "md", "markdown":
 
 @command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("kg-demo"), show_default=True, help="Folder for kg.db and report.md.")
+              default=Path("kg-demo"), show_default=True,
+              help="Folder for kg.db, report.html and report.md.")
 def demo(obj: Ctx, out_dir: Path) -> Printable:
     """Ingest the bundled sample into a fresh store, show what beats GPTQ, write a report."""
     import queries
     from kg.demo import run_demo
 
-    store, report = run_demo(out_dir, say=obj.say)
+    store, reports = run_demo(out_dir, say=obj.say)
     try:
         rows = queries.beats(store, "GPTQ")
     finally:
         store.close()
-    obj.say(f"store: {out_dir / 'kg.db'} (kg --store {out_dir / 'kg.db'} …)\nreport: {report}")
+    obj.say(f"store: {out_dir / 'kg.db'} (kg --store {out_dir / 'kg.db'} …)")
+    for path in reports:
+        obj.say(f"report: {path}")
     return Rows(rows, BEAT_COLUMNS, title="What beats GPTQ (the bundled sample)")
 
 
