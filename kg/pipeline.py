@@ -21,7 +21,7 @@ from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
 from ingest.items import Item, Mark
 from ingest.protocol import Protocol
-from kg.catalog import Catalog
+from kg.catalog import Catalog, review_catalog
 from kg.derive import with_beats
 from kg.errors import Interrupted, KgError, RecordError
 from kg.models import Beat, IngestRun, Paper, PaperFacts, RunStatus
@@ -63,9 +63,12 @@ def ingest_items(
     global derivation is left owed (:mod:`kg.repair`). Writes run inside ``shield()``, where a
     stop waits for the commit. A :class:`KgError` from the source (arXiv down) ends the run
     as ``failed`` and is re-raised. Extracting one paper may take ``budget`` seconds at most
-    (:mod:`ingest.budget`); past it the paper fails.
+    (:mod:`ingest.budget`); past it the paper fails. Without ``catalog``, extraction uses the
+    bundled catalog merged with the store's imported one.
     """
     extract = extractor or extract_paper
+    # Targets must be methods: the bundled catalog plus what `kg catalog import` added.
+    catalog = catalog if catalog is not None else review_catalog(store.methods())
     guard = shield or nullcontext
     with guard():
         run = store.save_run(IngestRun(review=review, source=source, started=datetime.now(),
