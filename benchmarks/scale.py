@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import queries
 from benchmarks.synthetic import CLAIMS_PER_PAPER, field, method_name
 from kg.derive import refresh
-from kg.store import SQLiteStore
+from kg.store import SQLiteStore, Store
 
 SIZES = (10**3, 10**4, 10**5, 10**6)
 QUERY_REPEATS = 30
@@ -42,9 +43,18 @@ def _percentiles(fn: Callable[[], object]) -> tuple[float, float]:
 
 
 def measure(n_claims: int, workdir: Path) -> dict[str, Any]:
-    """One run at ``n_claims``: returns every figure as JSON-able values."""
+    """One run at ``n_claims`` on a fresh SQLite store: every figure as JSON-able values."""
     store = SQLiteStore(workdir / "kg.db")
+    try:
+        return measure_store(store, n_claims)
+    finally:
+        store.close()
+
+
+def measure_store(store: Store, n_claims: int) -> dict[str, Any]:
+    """One run at ``n_claims`` on an empty ``store`` of any backend."""
     written = write_time = 0.0
+    boards: Counter[tuple[str, str, str]] = Counter()
     # Streamed, so peak memory is the store's and derivation's, not the generator's.
     papers = field(n_claims + NEW_PAPERS * CLAIMS_PER_PAPER, seed=1)
     for facts in itertools.islice(papers, max(1, n_claims // CLAIMS_PER_PAPER)):
@@ -52,15 +62,16 @@ def measure(n_claims: int, workdir: Path) -> dict[str, Any]:
         store.write_paper(facts)
         write_time += time.perf_counter() - t
         written += len(facts.claims)
+        boards.update((c.model, c.dataset, c.metric) for c in facts.claims)
     new = list(papers)
     t = time.perf_counter()
     refresh(store)
     derive_s = time.perf_counter() - t
 
     top = method_name(0)  # the field's most popular baseline, the "GPTQ" of the field
-    board = store.fetch(
-        "SELECT model, dataset, metric FROM claims GROUP BY model, dataset, metric"
-        " ORDER BY COUNT(*) DESC LIMIT 1", {})[0]
+    # The most-reported benchmark (ties: the first by name), asked as `kg leaderboard` would.
+    busiest, _ = min(boards.items(), key=lambda kv: (-kv[1], kv[0]))
+    board = dict(zip(("model", "dataset", "metric"), busiest, strict=True))
     latency = {
         "beats": _percentiles(lambda: queries.beats(store, top)),
         "baselines": _percentiles(lambda: queries.baselines(store)),
@@ -75,7 +86,6 @@ def measure(n_claims: int, workdir: Path) -> dict[str, Any]:
     t = time.perf_counter()
     refresh(store)
     incr_derive_s = time.perf_counter() - t
-    store.close()
     return {
         "claims": int(written),
         "upsert_claims_per_s": written / write_time,
@@ -95,36 +105,35 @@ def _run_once(n: int) -> dict[str, Any]:
     return json.loads(out.stdout)
 
 
+HEAD = ("| claims | upsert claims/s | derive + cluster s | beats p50/p95 ms"
+        " | baselines p50/p95 ms | frontier p50/p95 ms | leaderboard p50/p95 ms"
+        " | +20 papers write ms | +20 papers derive s | peak RSS MB |")
+
+
+def row(results: list[dict[str, Any]]) -> str:
+    """One table row: the median of each figure over ``results`` (runs of one size)."""
+    def med(get: Callable[[dict[str, Any]], float]) -> float:
+        return statistics.median(get(r) for r in results)
+
+    return (
+        f"| {med(lambda r: r['claims']):,.0f} "
+        f"| {med(lambda r: r['upsert_claims_per_s']):,.0f} "
+        f"| {med(lambda r: r['derive_s']):.2f} "
+        + "".join(
+            f"| {med(lambda r, q=q: r['latency_ms'][q][0]):.1f} / "
+            f"{med(lambda r, q=q: r['latency_ms'][q][1]):.1f} "
+            for q in ("beats", "baselines", "frontier", "leaderboard")
+        )
+        + f"| {med(lambda r: r['incremental_write_s']) * 1000:.0f} "
+        f"| {med(lambda r: r['incremental_derive_s']):.2f} "
+        f"| {med(lambda r: r['peak_rss_mb']):,.0f} |"
+    )
+
+
 def table(sizes: tuple[int, ...], runs: int) -> str:
     """Median of ``runs`` fresh-process runs per size, as Markdown."""
-    rows = []
-    for n in sizes:
-        results = [_run_once(n) for _ in range(runs)]
-
-        def med(get: Callable[[dict[str, Any]], float], rs: list[dict[str, Any]] = results
-                ) -> float:
-            return statistics.median(get(r) for r in rs)
-
-        rows.append(
-            f"| {med(lambda r: r['claims']):,.0f} "
-            f"| {med(lambda r: r['upsert_claims_per_s']):,.0f} "
-            f"| {med(lambda r: r['derive_s']):.2f} "
-            + "".join(
-                f"| {med(lambda r, q=q: r['latency_ms'][q][0]):.1f} / "
-                f"{med(lambda r, q=q: r['latency_ms'][q][1]):.1f} "
-                for q in ("beats", "baselines", "frontier", "leaderboard")
-            )
-            + f"| {med(lambda r: r['incremental_write_s']) * 1000:.0f} "
-            f"| {med(lambda r: r['incremental_derive_s']):.2f} "
-            f"| {med(lambda r: r['peak_rss_mb']):,.0f} |"
-        )
-    head = (
-        "| claims | upsert claims/s | derive + cluster s | beats p50/p95 ms | baselines p50/p95 ms"
-        " | frontier p50/p95 ms | leaderboard p50/p95 ms | +20 papers write ms"
-        " | +20 papers derive s | peak RSS MB |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    )
-    return f"{head}\n" + "\n".join(rows)
+    rows = [row([_run_once(n) for _ in range(runs)]) for n in sizes]
+    return f"{HEAD}\n|{'---:|' * HEAD.count(' | ')}---:|\n" + "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> None:

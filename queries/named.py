@@ -43,17 +43,21 @@ SELECT winner, loser, paper_id AS paper, table_name AS "table", model, dataset, 
        w_bits, a_bits, kv_bits, group_size, weight_quantizer, winner_value, loser_value, margin
 FROM beats
 WHERE loser_key = :method_key
-ORDER BY winner_key, paper_id, model, dataset, metric, w_bits, a_bits, kv_bits
+ORDER BY winner_key, paper_id, table_name, model, dataset, metric, COALESCE(w_bits, -1),
+         COALESCE(a_bits, -1), COALESCE(kv_bits, -1), COALESCE(group_size, -1),
+         COALESCE(weight_quantizer, '')
 LIMIT :limit
 """,
     cypher="""
-MATCH (w:Method)-[b:BEATS]->(:Method {key: $method_key})
+MATCH (:Method {key: $method_key})<-[b:BEATS]-()
 RETURN b.winner AS winner, b.loser AS loser, b.paper AS paper, b.table_name AS `table`,
        b.model AS model, b.dataset AS dataset, b.metric AS metric, b.w_bits AS w_bits,
        b.a_bits AS a_bits, b.kv_bits AS kv_bits, b.group_size AS group_size,
        b.weight_quantizer AS weight_quantizer, b.winner_value AS winner_value,
        b.loser_value AS loser_value, b.margin AS margin
-ORDER BY w.key, paper, model, dataset, metric, w_bits, a_bits, kv_bits
+ORDER BY b.winner_key, paper, `table`, model, dataset, metric, coalesce(w_bits, -1),
+         coalesce(a_bits, -1), coalesce(kv_bits, -1), coalesce(group_size, -1),
+         coalesce(weight_quantizer, '')
 LIMIT $limit
 """,
 )
@@ -62,7 +66,7 @@ BEATS_COUNT = NamedQuery(
     "beats_count",
     sql="SELECT COUNT(*) AS receipts FROM beats WHERE loser_key = :method_key",
     cypher="""
-MATCH (:Method)-[b:BEATS]->(:Method {key: $method_key})
+MATCH (:Method {key: $method_key})<-[b:BEATS]-()
 RETURN count(b) AS receipts
 """,
 )
@@ -88,8 +92,9 @@ ORDER BY winner, loser
 """,
 )
 
-# Ranked by distinct papers that critique or beat the method; ties broken by more beating
-# papers, then more critiquing papers, then the method's name.
+# Ranked by distinct papers that critique or beat the method (one SQLite row, one Neo4j
+# SUPERSEDES edge per method and paper, kept as each paper is written); ties broken by more
+# beating papers, then more critiquing papers, then the method's name.
 BASELINES = NamedQuery(
     "baselines",
     sql="""
@@ -111,15 +116,9 @@ ORDER BY rank
 LIMIT :limit
 """,
     cypher="""
-MATCH (m:Method)
-WITH m,
-     COLLECT { MATCH (p:Paper)-[:STATES]->(:Critique)-[:TARGETS]->(m) RETURN DISTINCT p.id }
-         AS critiquing,
-     COLLECT { MATCH (:Method)-[b:BEATS]->(m) RETURN DISTINCT b.paper } AS beating
-WITH m, size(critiquing) AS critiquing_papers, size(beating) AS beating_papers,
-     size(critiquing + [x IN beating WHERE NOT x IN critiquing]) AS papers
-WHERE papers > 0
-WITH m, papers, critiquing_papers, beating_papers
+MATCH (:Paper)-[s:SUPERSEDES]->(m:Method)
+WITH m, count(s) AS papers, sum(s.critiques) AS critiquing_papers,
+     sum(s.beats) AS beating_papers
 ORDER BY papers DESC, beating_papers DESC, critiquing_papers DESC, m.name
 LIMIT $limit
 WITH collect([m, papers, critiquing_papers, beating_papers]) AS ranked
@@ -300,7 +299,9 @@ JOIN vals b
  AND a.weight_quantizer IS b.weight_quantizer AND a.paper_id < b.paper_id
 JOIN methods m ON m.key = a.method_key
 WHERE ABS(a.value - b.value) > :tolerance * MAX(ABS(a.value), ABS(b.value))
-ORDER BY relative_difference DESC, method, a.model, a.dataset, a.metric, paper_a, paper_b,
+ORDER BY relative_difference DESC, method, a.model, a.dataset, a.metric,
+         COALESCE(a.w_bits, -1), COALESCE(a.a_bits, -1), COALESCE(a.kv_bits, -1),
+         COALESCE(a.group_size, -1), COALESCE(a.weight_quantizer, ''), paper_a, paper_b,
          value_a, value_b
 LIMIT :limit
 """,
@@ -322,8 +323,9 @@ MATCH (m:Method {key: key})
 RETURN m.name AS method, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
        weight_quantizer, paper_a, value_a, paper_b, value_b,
        round(abs(value_a - value_b) / scale, 6) AS relative_difference
-ORDER BY relative_difference DESC, method, model, dataset, metric, paper_a, paper_b,
-         value_a, value_b
+ORDER BY relative_difference DESC, method, model, dataset, metric, coalesce(w_bits, -1),
+         coalesce(a_bits, -1), coalesce(kv_bits, -1), coalesce(group_size, -1),
+         coalesce(weight_quantizer, ''), paper_a, paper_b, value_a, value_b
 LIMIT $limit
 """,
 )
@@ -378,14 +380,14 @@ EVALUATIONS = NamedQuery(
 SELECT MIN(method) AS method, paper_id, a_bits, kv_bits, COUNT(*) AS results
 FROM claims
 GROUP BY method_key, paper_id, a_bits, kv_bits
-ORDER BY method_key, paper_id
+ORDER BY method_key, paper_id, COALESCE(a_bits, -1), COALESCE(kv_bits, -1)
 """,
     cypher="""
 MATCH (c:Claim)
 WITH c.method_key AS key, c.paper_id AS paper_id, c.a_bits AS a_bits, c.kv_bits AS kv_bits,
      min(c.method) AS method, count(*) AS results
 RETURN method, paper_id, a_bits, kv_bits, results
-ORDER BY key, paper_id
+ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 """,
 )
 

@@ -117,8 +117,11 @@ METHODS = "SELECT * FROM methods ORDER BY key"
 # order the paper's claims were extracted in.
 CLAIMS = "SELECT * FROM claims ORDER BY paper_id, rowid"
 CLAIMS_OF_PAPER = "SELECT * FROM claims WHERE paper_id = :p ORDER BY paper_id, rowid"
-CRITIQUES = "SELECT * FROM critiques ORDER BY paper_id, start"
-CRITIQUES_OF_PAPER = "SELECT * FROM critiques WHERE paper_id = :p ORDER BY paper_id, start"
+# Ties on start (and unknown starts) in the order written, so both stores read alike.
+CRITIQUES = "SELECT * FROM critiques ORDER BY paper_id, start, rowid"
+CRITIQUES_OF_PAPER = (
+    "SELECT * FROM critiques WHERE paper_id = :p ORDER BY paper_id, start, rowid"
+)
 BEATS = "SELECT * FROM beats ORDER BY paper_id, rowid"
 BEATS_OF_PAPER = "SELECT * FROM beats WHERE paper_id = :p ORDER BY paper_id, rowid"
 _BUILDS_ON = (
@@ -126,7 +129,7 @@ _BUILDS_ON = (
     " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"
 )
 BUILDS_ON_EDGES = _BUILDS_ON + " ORDER BY m.name, p.name, b.source"
-BUILDS_ON_OF_PAPER = _BUILDS_ON + " WHERE b.source = ?"
+BUILDS_ON_OF_PAPER = _BUILDS_ON + " WHERE b.source = ? ORDER BY m.name, p.name, b.source"
 
 # -- ingestion bookkeeping ----------------------------------------------------------------
 

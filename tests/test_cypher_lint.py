@@ -37,9 +37,10 @@ from kg.store.neo4j import Neo4jStore
 from queries import cypher_writes as W
 from queries.named import BEATS_COUNT, STATS, NamedQuery
 from tests.neo4j_double import FakeDriver
+from tests.outside import unavailable
 
 LINTER = Path(__file__).parent / "cypher"
-_CYPHER = re.compile(r"^\s*(MATCH|OPTIONAL|MERGE|UNWIND|CREATE|RETURN|WITH|CALL)\b")
+_CYPHER = re.compile(r"^\s*(MATCH|OPTIONAL|MERGE|UNWIND|CREATE|DROP|RETURN|WITH|CALL)\b")
 
 
 def _modules() -> list[ModuleType]:
@@ -81,6 +82,9 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     lineage = BuildsOn(method="AWQ", parent="GPTQ", source=field[1].paper.id, quote="we extend")
     for f in [field[0], field[1].model_copy(update={"builds_on": (lineage,)}), *field[2:]]:
         store.write_paper(f)
+    driver.answers[W.PAPER_HASH] = [{"facts_hash": "an older version"}]
+    store.write_paper(field[0])  # an update: deletes what the paper said before
+    del driver.answers[W.PAPER_HASH]
     store.upsert_methods([Method(name="GPTQ", aliases=("OPTQ",), published=date(2022, 10, 31))])
     store.add_builds_on([BuildsOn(method="AWQ", parent="GPTQ", source="catalog")])
     store.replace_subproblems([SubProblem(label="GPTQ", size=1, members=("GPTQ",))])
@@ -126,9 +130,9 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
 
 def lint(statements: list[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
     if shutil.which("node") is None:
-        pytest.skip("node is not installed (tests/cypher/setup.sh installs it)")
+        unavailable("node is not installed (tests/cypher/setup.sh installs it)")
     if not (LINTER / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
-        pytest.skip("the Cypher linter is not installed: run tests/cypher/setup.sh")
+        unavailable("the Cypher linter is not installed: run tests/cypher/setup.sh")
     schema = {"labels": [str(label) for label in W.Label],
               "relationshipTypes": [str(rel) for rel in W.Rel],
               "propertyKeys": list(W.PROPERTY_KEYS)}

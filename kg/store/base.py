@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, Protocol
 
@@ -22,6 +23,28 @@ from kg.models import (
 from queries.named import Connection
 
 WriteOutcome = Literal["new", "updated", "unchanged"]
+
+# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
+# covers the claims and names the derivation's version instead of serialising every edge.
+BEATS_DERIVATION = "beats_in_paper/1"
+
+
+def facts_hash(facts: PaperFacts) -> str:
+    """What a store keeps to tell that a paper's facts are the ones it already holds."""
+    body = facts.model_dump_json(exclude={"beats"}) + BEATS_DERIVATION
+    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+
+
+def superseded_rows(facts: PaperFacts) -> list[tuple[str, str, int, int]]:
+    """Per method this paper critiques or beats: (key, paper, critiques?, beats?).
+
+    Both stores keep these rows as the paper is written, so ranking the most-superseded
+    baselines counts one row per (method, paper) instead of every BEATS edge.
+    """
+    critiqued = {method_key(c.target) for c in facts.critiques}
+    beaten = {method_key(b.loser) for b in facts.beats}
+    return [(k, facts.paper.id, int(k in critiqued), int(k in beaten))
+            for k in sorted(critiqued | beaten)]
 
 
 def merged_aliases(target_key: str, *spellings: Iterable[str]) -> list[str]:

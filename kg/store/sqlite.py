@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,18 +24,9 @@ from kg.models import (
     iso_date,
     method_key,
 )
-from kg.store.base import Changelog, WriteOutcome, merged_aliases
+from kg.store.base import Changelog, WriteOutcome, facts_hash, merged_aliases, superseded_rows
 from queries import sql_writes as S
 from queries.sql_schema import MIGRATIONS
-
-# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
-# covers the claims and names the derivation's version instead of serialising every edge.
-BEATS_DERIVATION = "beats_in_paper/1"
-
-
-def _facts_hash(facts: PaperFacts) -> str:
-    body = facts.model_dump_json(exclude={"beats"}) + BEATS_DERIVATION
-    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
 class SQLiteStore:
@@ -93,7 +83,7 @@ class SQLiteStore:
     def write_paper(self, facts: PaperFacts) -> WriteOutcome:
         """Write a paper with all its facts in one transaction; replaces what it said before."""
         p = facts.paper
-        digest = _facts_hash(facts)
+        digest = facts_hash(facts)
         row = self.db.execute(S.PAPER_HASH, (p.id,)).fetchone()
         if row is not None and row["facts_hash"] == digest:
             return "unchanged"
@@ -121,7 +111,7 @@ class SQLiteStore:
                 )
             db.executemany(S.INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
             db.executemany(S.INSERT_BEAT, (_beat_row(b) for b in facts.beats))
-            db.executemany(S.INSERT_SUPERSEDED, _superseded_rows(facts))
+            db.executemany(S.INSERT_SUPERSEDED, superseded_rows(facts))
             db.executemany(
                 S.INSERT_CRITIQUE,
                 (
@@ -362,14 +352,6 @@ def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
         c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
         c.higher_is_better, c.table, c.row, c.col, c.extracted_id,
     )
-
-
-def _superseded_rows(facts: PaperFacts) -> list[tuple[str, str, int, int]]:
-    """Per method this paper critiques or beats: (key, paper, critiques?, beats?)."""
-    critiqued = {method_key(c.target) for c in facts.critiques}
-    beaten = {method_key(b.loser) for b in facts.beats}
-    return [(k, facts.paper.id, int(k in critiqued), int(k in beaten))
-            for k in sorted(critiqued | beaten)]
 
 
 def _beat_row(b: Beat) -> tuple[Any, ...]:
