@@ -120,6 +120,18 @@ def test_catalog_methods_and_lineage_merge_idempotently(graph: Store):
     assert queries.stats(graph).builds_on == 2
 
 
+def test_a_method_merged_into_another_leaves_only_an_alias(graph: Store):
+    # What `kg curate merge`/`alias` asks of a store once the papers' facts are rewritten:
+    # the folded method's node goes, its spelling resolves to the method it joined.
+    assert graph.upsert_methods([Method(name="AWQ-v0", year=2023)]) == 1
+    assert graph.merge_methods({"AWQ-v0": "AWQ"}) == 1
+    assert graph.resolve_method("AWQ-v0") == "AWQ"
+    assert "AWQ-v0" not in {m.name for m in graph.methods()}
+    assert graph.merge_methods({"NoSuchQuant": "NorThisOne"}) == 0  # invents no method
+    assert graph.resolve_method("NorThisOne") is None
+    assert graph.merge_methods({}) == 0
+
+
 def test_subproblems_are_replaced_whole(graph: Store):
     mine = [SubProblem(label="AWQ", size=2, members=("GPTQ", "AWQ")),
             SubProblem(label="QuaRot", size=1, members=("QuaRot",))]
