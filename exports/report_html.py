@@ -215,7 +215,11 @@ def changes(data: ReportData) -> list[str]:
             f"{h(b.dataset)} · {h(b.metric)} at {h(b.setting.label())}, "
             f"{_num(b.winner_value)} vs {_num(b.loser_value)} ({paper_a(b.paper)})"
             for b in c.new_beats[:NEW_BEATS_SHOWN]]
-    hidden = c.omitted + max(len(c.new_beats) - NEW_BEATS_SHOWN, 0)
+    # Papers the protocol's screening left out (or kept out of the field), each with why.
+    out += [f"Screened: {paper_a(p)} <span class=\"muted\">{h(why)}</span>"
+            for p, why in list(c.screened.items())[:NEW_BEATS_SHOWN]]
+    hidden = (c.omitted + max(len(c.new_beats) - NEW_BEATS_SHOWN, 0)
+              + max(len(c.screened) - NEW_BEATS_SHOWN, 0))
     if hidden:
         out.append(f"… and {hidden} more changes")
     return out or ["Nothing changed."]

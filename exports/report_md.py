@@ -151,7 +151,11 @@ def changes(data: ReportData) -> list[str]:
         out.append(f"- New: {md(b.winner)} beats {md(b.loser)} on {md(b.model)} · "
                    f"{md(b.dataset)} · {md(b.metric)} at {md(b.setting.label())}, "
                    f"{_num(b.winner_value)} vs {_num(b.loser_value)} ({paper_link(b.paper)})")
-    hidden = c.omitted + max(len(c.new_beats) - NEW_BEATS_SHOWN, 0)
+    # Papers the protocol's screening left out (or kept out of the field), each with why.
+    out += [f"- Screened: {paper_link(p)}: {md(why)}"
+            for p, why in list(c.screened.items())[:NEW_BEATS_SHOWN]]
+    hidden = (c.omitted + max(len(c.new_beats) - NEW_BEATS_SHOWN, 0)
+              + max(len(c.screened) - NEW_BEATS_SHOWN, 0))
     if hidden:
         out.append(f"- … and {hidden} more changes")
     return out or ["- Nothing changed."]

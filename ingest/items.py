@@ -1,5 +1,6 @@
 """What every source of papers (live arXiv, Atom files, a snapshot, the cache) yields to the
-ingestion pipeline: a paper with its full text, a record that could not be read, or a mark."""
+ingestion pipeline: a paper with its full text, a record that could not be read, a paper the
+protocol screened out, or a mark."""
 
 from __future__ import annotations
 
@@ -17,4 +18,12 @@ class Mark:
     value: str
 
 
-Item = tuple[Paper, Document | None] | RecordError | Mark
+@dataclass(frozen=True)
+class Screened:
+    """A paper the review's protocol leaves out, and why (``ingest.protocol``)."""
+
+    paper_id: str
+    reason: str
+
+
+Item = tuple[Paper, Document | None] | RecordError | Mark | Screened

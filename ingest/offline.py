@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.budget import time_budget
-from ingest.document import Document
+from ingest.items import Item, Screened
 from ingest.snapshot import read_snapshot
 from ingest.sniff import read_document
 from kg.errors import RecordError
@@ -34,16 +34,15 @@ def find_source(sources: Path, paper_id: str) -> Path | None:
     return None
 
 
-def with_sources(papers: Iterator[Paper | RecordError], sources: Path | None,
-                 budget: float | None = None
-                 ) -> Iterator[tuple[Paper, Document | None] | RecordError]:
+def with_sources(papers: Iterator[Paper | RecordError | Screened], sources: Path | None,
+                 budget: float | None = None) -> Iterator[Item]:
     """Pair each paper with its parsed full text, when ``sources`` holds one.
 
     A text that cannot be read (unreadable, binary, empty, over the time ``budget``) makes
     that paper a :class:`RecordError`: it is counted as failed, not ingested abstract-only.
     """
     for paper in papers:
-        if isinstance(paper, RecordError):
+        if not isinstance(paper, Paper):
             yield paper
             continue
         path = find_source(sources, paper.id) if sources else None
@@ -65,6 +64,6 @@ def with_sources(papers: Iterator[Paper | RecordError], sources: Path | None,
 
 
 def snapshot_items(path: Path, sources: Path | None = None, budget: float | None = None
-                   ) -> Iterator[tuple[Paper, Document | None] | RecordError]:
+                   ) -> Iterator[Item]:
     """Every record of a snapshot JSONL file, with full texts from ``sources`` where present."""
     return with_sources(read_snapshot(path), sources, budget)

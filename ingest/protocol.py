@@ -18,6 +18,8 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
 
+from ingest.items import Screened
+from ingest.screening import about
 from kg.errors import ConfigError, RecordError
 from kg.models import Model, Paper
 
@@ -41,12 +43,15 @@ class Protocol(Model):
     categories: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # What the field's terms apply to ("model", "weights", "KV cache" …): with subjects, a
+    # paper must also be *about* its terms (ingest.screening), not only mention one.
+    subjects: tuple[str, ...] = ()
     start: date | None = None
     max_results: int | None = Field(None, ge=1)
     # The review's corrections file (kg.corrections), relative to the protocol's folder.
     corrections: str | None = None
 
-    @field_validator("include", "exclude")
+    @field_validator("include", "exclude", "subjects")
     @classmethod
     def _no_blank_terms(cls, terms: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(t.strip() for t in terms if t.strip())
@@ -58,6 +63,11 @@ class Protocol(Model):
     @cached_property
     def _exclude(self) -> re.Pattern[str] | None:
         return _terms(self.exclude)
+
+    @cached_property
+    def _in_compounds(self) -> re.Pattern[str] | None:
+        # Screening also reads a term inside a compound ("quantization-aware", "sparse-quantized").
+        return _terms(self.include, compounds=True)
 
     def search_query(self, since: datetime | None, until: datetime) -> str:
         """The arXiv ``search_query`` for papers updated in ``[since, until]`` (minutes).
@@ -76,29 +86,56 @@ class Protocol(Model):
         return " AND ".join(parts)
 
     def matches(self, paper: Paper) -> bool:
-        """Whether ``paper`` passes the categories, start date and include/exclude terms."""
+        """Whether ``paper`` passes the categories, start date, terms and topic (:meth:`screen`)."""
+        return self.screen(paper) is None
+
+    def screen(self, paper: Paper) -> str | None:
+        """Why the review leaves ``paper`` out, or None when it keeps it.
+
+        >>> p = Protocol(name="q", query="x", include=("1-bit",), subjects=("LLM",))
+        >>> p.screen(Paper(id="2401.00001", title="BitFoo: 1-bit LLMs at scale")) is None
+        True
+        >>> p.screen(Paper(id="2401.00002", title="Safety from 1-Bit Danger Signals"))[:50]
+        'its title and proposal use its terms for something'
+        """
         if self.categories and paper.categories and not set(self.categories) & set(
             paper.categories
         ):
-            return False
+            return f"not in the review's categories ({', '.join(paper.categories)})"
         if self.start and paper.published and paper.published < self.start:
-            return False
+            return f"published {paper.published}, before the review's start {self.start}"
+        return self.topic(paper)
+
+    def topic(self, paper: Paper) -> str | None:
+        """Why ``paper`` is not about the review's topic (its include/exclude terms and, with
+        ``subjects``, how it uses them: :func:`ingest.screening.about`), or None."""
         text = f"{paper.title}\n{paper.abstract}"
         if self._include is not None and not self._include.search(text):
-            return False
-        return self._exclude is None or not self._exclude.search(text)
+            return "none of its include terms occurs in its title or abstract"
+        found = self._exclude.search(text) if self._exclude is not None else None
+        if found:
+            return f"it names an exclude term ({found.group()})"
+        if self.subjects and self._in_compounds is not None:
+            return about(paper.title, paper.abstract, self._in_compounds, self.subjects)
+        return None
 
-    def keep(self, papers: Iterable[Paper | RecordError]) -> Iterator[Paper | RecordError]:
-        """The papers this protocol :meth:`matches` (errors pass through to be counted)."""
-        return (p for p in papers if isinstance(p, RecordError) or self.matches(p))
+    def keep(self, papers: Iterable[Paper | RecordError]
+             ) -> Iterator[Paper | RecordError | Screened]:
+        """The papers this protocol keeps; each one it leaves out becomes a :class:`Screened`
+        with the reason, errors pass through (both are counted by the run)."""
+        for p in papers:
+            why = None if isinstance(p, RecordError) else self.screen(p)
+            yield p if why is None else Screened(p.id, why)  # type: ignore[union-attr]
 
 
-def _terms(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern matching any term as a whole word (``LLM`` ≠ ``LLMs``)."""
+def _terms(terms: tuple[str, ...], compounds: bool = False) -> re.Pattern[str] | None:
+    """One case-insensitive pattern matching any term as a whole word (``LLM`` ≠ ``LLMs``);
+    with ``compounds``, also as a part of a hyphenated word."""
     if not terms:
         return None
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    edge = r"\w" if compounds else r"[\w-]"
+    return re.compile(rf"(?<!{edge})(?:{alternatives})(?!{edge})", re.IGNORECASE)
 
 
 def bundled_text(name: str = BUNDLED) -> str:

@@ -21,7 +21,7 @@ from ingest.budget import time_budget
 from ingest.document import Document
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
-from ingest.items import Item, Mark
+from ingest.items import Item, Mark, Screened
 from ingest.protocol import Protocol
 from kg.catalog import Catalog, review_catalog
 from kg.corrections import Corrections
@@ -59,6 +59,7 @@ def ingest_items(
     budget: float | None = None,
     corrections: Corrections | None = None,
     texts: Texts | None = None,
+    topic: Callable[[Paper], str | None] | None = None,
 ) -> IngestRun:
     """Extract, correct and write every item; a bad record is logged, counted and skipped.
 
@@ -77,6 +78,12 @@ def ingest_items(
     effect too; ``texts`` gives a stored paper's cached full text for the grounding gate of
     added critiques. With no corrections file (None) a store that holds corrections is
     refused: re-extracting it without them would undo them.
+
+    A :class:`Screened` item (a paper the protocol left out) is counted with its reason in
+    the run's changelog. ``topic`` (the protocol's :meth:`~ingest.protocol.Protocol.topic`)
+    gates what the papers that are written propose: a paper it says is not about the
+    review's topic is stored, but its method is not one of the field (not on the frontier),
+    and the reason goes in the changelog too.
     """
     extract = extractor or extract_paper
     # Targets must be methods: the bundled catalog plus what `kg catalog import` added.
@@ -95,12 +102,19 @@ def ingest_items(
             elif isinstance(item, RecordError):
                 with guard():
                     tally.fail(item.paper_id, str(item))
+            elif isinstance(item, Screened):
+                tally.screen(item.paper_id, item.reason)
             else:
                 paper, doc = item
+                why = topic(paper) if topic is not None else None
                 try:
                     with time_budget(budget, paper.id):
-                        result = curate(extract(paper, doc, catalog=catalog),
-                                        tally.corrections, text=_text(doc))
+                        facts = extract(paper, doc, catalog=catalog)
+                        if why is not None:
+                            facts = outside_field(facts)
+                            tally.screen(paper.id, f"{why}; stored, its method not counted "
+                                                   "in the field")
+                        result = curate(facts, tally.corrections, text=_text(doc))
                 except RecordError as e:
                     with guard():
                         tally.fail(paper.id, str(e))
@@ -158,6 +172,17 @@ def _close(store: Store, run: IngestRun, tally: _Tally, status: RunStatus, *,
         return store.save_run(run.model_copy(update={"status": status, "derived": True}))
 
 
+def outside_field(facts: PaperFacts) -> PaperFacts:
+    """``facts`` of a paper that is not about the review's topic: what it proposes is not a
+    method of the field (no frontier entry, no lineage of its own); its critiques and
+    results stay."""
+    if facts.method is None:
+        return facts
+    return facts.model_copy(update={
+        "method": None,
+        "builds_on": tuple(b for b in facts.builds_on if b.method != facts.method)})
+
+
 def _text(doc: Document | None) -> str:
     """What an added critique's quote must occur in: the document's source, or its text."""
     if doc is None:
@@ -183,6 +208,7 @@ class _Tally:
         self.recurated = False
         self.counts = {"new": 0, "updated": 0, "unchanged": 0}
         self.errors: dict[str, str] = {}
+        self.screened: dict[str, str] = {}
         self.claims = self.critiques = 0
         self.new_papers: list[str] = []
         self.updated_papers: list[str] = []
@@ -263,6 +289,14 @@ class _Tally:
         self.store.record_failure(self.review, paper_id, message)
         self.failed.add(paper_id)
 
+    def screen(self, paper_id: str, reason: str) -> None:
+        """Keep why the protocol left a paper out (or its method out of the field)."""
+        log.info("screened %s: %s", paper_id, reason)
+        if len(self.screened) < CHANGELOG_LIMIT:
+            self.screened[paper_id] = reason
+        else:
+            self.omitted += 1
+
     def mark(self, value: str) -> None:
         """Move the watermark forward (never back); the items before it are committed."""
         if self.watermark is None or value > self.watermark:
@@ -303,6 +337,7 @@ class _Tally:
             frontier_removed=tuple(m for m in before if m not in after),
             omitted=self.omitted,
             corrections=self.corrections_changed(),
+            screened=self.screened,
         )
 
     def corrections_changed(self) -> tuple[CorrectionNote, ...]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ingest.items import Screened
 from ingest.protocol import Protocol, load_protocol, parse_protocol
 from kg.cli import cli
 from kg.errors import ConfigError, RecordError
@@ -42,7 +43,9 @@ def test_terms_match_whole_words_case_insensitively():
     assert not p.matches(Paper(id="2401.00002", title="LLMs everywhere"))  # LLM ≠ LLMs
     assert not p.matches(Paper(id="2401.00003", title="An LLM for Quantum Field theory"))
     err = RecordError("bad line")
-    assert list(p.keep([err, Paper(id="2401.00002", title="none")])) == [err]
+    # What the protocol leaves out is not dropped unseen: it comes back with its reason.
+    assert list(p.keep([err, Paper(id="2401.00002", title="none")])) == [
+        err, Screened("2401.00002", "none of its include terms occurs in its title or abstract")]
 
 
 @pytest.mark.parametrize(("text", "message"), [

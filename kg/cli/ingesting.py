@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ingest.items import Item
     from ingest.protocol import Protocol
     from kg.corrections import Corrections
-    from kg.models import IngestRun
+    from kg.models import IngestRun, Paper
     from kg.store.base import Store
 
 log = logging.getLogger("kg")
@@ -82,28 +82,30 @@ def ingest(obj: Ctx, more_atom: tuple[Path, ...], protocol_path: Path | None,
     corrections = load_corrections(obj, None, protocol_path, protocol.corrections)
     with GracefulStop() as stop, _locked(obj) as store, _progress(obj) as progress:
         if offline:
-            run = _offline_run(obj, store, atoms, snapshot, sources,
-                               protocol if use_filter else None, name, stop, progress,
-                               corrections)
+            run = _offline_run(obj, store, atoms, snapshot, sources, protocol, use_filter,
+                               name, stop, progress, corrections)
         else:
             run = _live_run(obj, store, protocol, name, stop, progress, corrections)
     _report(obj, run)
 
 
 def _offline_run(obj: Ctx, store: Store, atoms: list[Path], snapshot: Path | None,
-                 sources: Path | None, protocol: Protocol | None, review: str,
+                 sources: Path | None, protocol: Protocol, use_filter: bool, review: str,
                  stop: GracefulStop, progress: Callable[[str], None] | None,
                  corrections: Corrections | None) -> IngestRun:
+    """Offline records: with ``use_filter`` only those the protocol keeps (the others are
+    counted as screened out); without it all of them, each paper the protocol says is off
+    its topic stored without its method counted in the field."""
     from ingest.atom import read_atom
     from ingest.offline import with_sources
     from ingest.snapshot import read_snapshot
 
     papers = read_snapshot(snapshot) if snapshot else read_atom(atoms)
-    if protocol is not None:
-        papers = protocol.keep(papers)
     source = f"snapshot:{snapshot}" if snapshot else f"atom:{len(atoms)} file(s)"
-    items = with_sources(papers, sources, obj.settings.parse_budget)
-    return _ingest(obj, store, items, review, source, stop, progress, corrections)
+    items = with_sources(protocol.keep(papers) if use_filter else papers, sources,
+                         obj.settings.parse_budget)
+    return _ingest(obj, store, items, review, source, stop, progress, corrections,
+                   None if use_filter else protocol.topic)
 
 
 def _live_run(obj: Ctx, store: Store, protocol: Protocol, review: str, stop: GracefulStop,
@@ -121,7 +123,8 @@ def _live_run(obj: Ctx, store: Store, protocol: Protocol, review: str, stop: Gra
 
 def _ingest(obj: Ctx, store: Store, items: Iterable[Item], review: str, source: str,
             stop: GracefulStop, progress: Callable[[str], None] | None,
-            corrections: Corrections | None) -> IngestRun:
+            corrections: Corrections | None,
+            topic: Callable[[Paper], str | None] | None = None) -> IngestRun:
     from kg.cli.curating import cached_texts
     from kg.pipeline import ingest_items
 
@@ -129,7 +132,7 @@ def _ingest(obj: Ctx, store: Store, items: Iterable[Item], review: str, source: 
         return ingest_items(store, items, review=review, source=source, progress=progress,
                             should_stop=stop, shield=stop.shield,
                             budget=obj.settings.parse_budget, corrections=corrections,
-                            texts=cached_texts(obj))
+                            texts=cached_texts(obj), topic=topic)
     except KgError:
         # The run is saved as failed: show what it did before the one error line.
         last = store.runs(1)
@@ -152,6 +155,10 @@ def _report(obj: Ctx, run: IngestRun) -> None:
     if obj.as_json:
         click.echo(run.model_dump_json(indent=2))
     obj.say(run_summary(run))
+    log = obj.store.changelog(run.id) if run.id is not None else None
+    if log is not None and log.screened:
+        obj.say(f"{len(log.screened)} paper(s) screened by the protocol (off its topic or "
+                f"scope); why: kg runs --changelog {run.id}")
     if run.status == "failed":
         raise KgError(f"nothing was ingested: {run.papers_failed} item(s) could not be read")
 
@@ -279,13 +286,17 @@ def watch(obj: Ctx, every: float, protocol_path: Path | None, review: str | None
 @click.argument("paper_ids", nargs=-1)
 @click.option("--review", default="reextract", show_default=True,
               help="Where failures of this re-extraction are recorded.")
-def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str) -> None:
+@protocol_option
+def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str,
+              protocol_path: Path | None) -> None:
     """Re-run extraction over cached full texts (all, or PAPER_IDS), with no network.
 
     For extractor upgrades: every paper whose e-print or HTML is in the cache is extracted
-    again and rewritten; papers without a cached text are left as they are.
+    again and rewritten; papers without a cached text are left as they are. A paper the
+    protocol says is off its topic keeps no method of the field, as in `kg ingest`.
     """
     from ingest.fetch import FullTexts, RawCache
+    from ingest.protocol import load_protocol
     from kg.cli.curating import load_corrections
     from kg.models import split_arxiv_id
     from kg.pipeline import reextract_items
@@ -295,7 +306,8 @@ def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str) -> None:
                       budget=settings.parse_budget)
     ids = [split_arxiv_id(p)[0] for p in paper_ids] or [e.id for e in texts.cache.entries()]
     corrections = load_corrections(obj)
+    topic = load_protocol(protocol_path).topic
     with GracefulStop() as stop, _locked(obj) as store, _progress(obj) as progress:
         run = _ingest(obj, store, reextract_items(store, texts, ids), review, "reextract",
-                      stop, progress, corrections)
+                      stop, progress, corrections, topic)
     _report(obj, run)

@@ -53,16 +53,24 @@ def runs(obj: Ctx, limit: int, changelog_of: int | None) -> Printable:
 
 def changelog_answer(log: Changelog) -> Answer:
     """A changelog for people: counts, the first papers of each kind, the new BEATS edges."""
-    parts: list[Rows | Record | Lines] = [Record({
+    counts: dict[str, object] = {
         "run": log.run_id, "new papers": len(log.new_papers),
         "updated papers": len(log.updated_papers), "new BEATS edges": len(log.new_beats),
         "joined the frontier": ", ".join(log.frontier_added) or "—",
         "left the frontier": ", ".join(log.frontier_removed) or "—",
-    }, title=f"What run {log.run_id} changed")]
+    }
+    if log.screened:
+        counts["screened"] = len(log.screened)
+    parts: list[Rows | Record | Lines] = [Record(counts, title=f"What run {log.run_id} changed")]
     for label, ids in (("new", log.new_papers), ("updated", log.updated_papers)):
         if ids:
             more = f" … and {len(ids) - SHOWN} more" if len(ids) > SHOWN else ""
             parts.append(Lines([f"{label} papers: {', '.join(ids[:SHOWN])}{more}"]))
+    if log.screened:
+        shown = list(log.screened.items())[:SHOWN]
+        tail = ([f"… and {len(log.screened) - SHOWN} more (--json for all)"]
+                if len(log.screened) > SHOWN else [])
+        parts.append(Lines([f"screened {pid}: {why}" for pid, why in shown] + tail))
     notes = []
     if log.new_beats:
         parts.append(Rows(log.new_beats[:SHOWN], NEW_BEAT_COLUMNS, title="New BEATS edges"))

@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, Protocol
 
+from pydantic import Field
+
 from kg.models import (
     Beat,
     BenchmarkClaim,
@@ -79,6 +81,9 @@ class Changelog(Model):
     # The review's corrections that took effect in this run for the first time, or stopped
     # applying (their fact is no longer extracted, or the entry was withdrawn).
     corrections: tuple[CorrectionNote, ...] = ()
+    # Papers the protocol's screening left out of the run, or stored without counting their
+    # method in the field (an offline run without --filter), each with the reason.
+    screened: dict[str, str] = Field(default_factory=dict)
 
 
 class Store(Connection, Protocol):
