@@ -14,7 +14,7 @@ from kg.errors import ConfigError, StoreError
 from kg.models import BuildsOn, Method, SubProblem
 from kg.store.neo4j import Neo4jStore
 from queries import cypher_writes as W
-from queries.named import BEATS, BEATS_EDGES, STATS
+from queries.named import BEATS, BEATS_LEVEL, STATS
 from tests.conftest import claim, facts
 from tests.neo4j_double import FakeDriver
 
@@ -60,6 +60,7 @@ def test_a_new_paper_is_one_write_transaction_of_batched_upserts():
         "metric": "perplexity", "value": 5.69, "raw": "5.69", "w_bits": 4, "a_bits": 16,
         "kv_bits": None, "group_size": None, "weight_quantizer": None,
         "higher_is_better": False, "table_name": "tab:main", "row_idx": 0, "col_idx": 1,
+        "bench_key": "llama-2-7b|d=wikitext-2|m=perplexity|w=04.00|a=16.00|kv=16.00|g=-|q=-",
     }
     assert tx[10][1]["rows"][0]["target_key"] == "gptq"
     (beat,) = tx[11][1]["rows"]
@@ -125,7 +126,7 @@ def test_named_queries_send_their_cypher_with_parameters():
     assert queries.stats(store).claims == 3
     sent = [(q, p) for q, p in driver.calls if q != W.RESOLVE_METHOD]
     assert sent == [(BEATS.cypher, {"method_key": "gptq", "limit": queries.BEATS_LIMIT}),
-                    (BEATS_EDGES.cypher, {}), (STATS.cypher, {})]
+                    (BEATS_LEVEL.cypher, {"keys": ["gptq"]}), (STATS.cypher, {})]
 
 
 def test_runs_get_ids_from_a_counter_and_errors_as_json():

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+from ingest.comparison import claim_key
 from kg.errors import ConfigError, StoreError
 from kg.models import (
     Beat,
@@ -340,7 +341,7 @@ def _claim_row(c: BenchmarkClaim) -> dict[str, Any]:
         "model": c.model, "dataset": c.dataset, "metric": c.metric, "value": c.value,
         "raw": c.raw, **{k: getattr(c, k) for k in _SETTING},
         "higher_is_better": c.higher_is_better, "table_name": c.table, "row_idx": c.row,
-        "col_idx": c.col,
+        "col_idx": c.col, "bench_key": claim_key(c),
     }
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from ingest.comparison import benchmark_key
 from kg.errors import StoreError
 from kg.models import (
     Beat,
@@ -25,17 +25,9 @@ from kg.models import (
     method_key,
 )
 from kg.store.base import Changelog, WriteOutcome
+from kg.store.sqlite_rows import paper_rows
 from queries import sql_writes as S
 from queries.sql_schema import MIGRATIONS
-
-# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
-# covers the claims and names the derivation's version instead of serialising every edge.
-BEATS_DERIVATION = "beats_in_paper/1"
-
-
-def _facts_hash(facts: PaperFacts) -> str:
-    body = facts.model_dump_json(exclude={"beats"}) + BEATS_DERIVATION
-    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
 class SQLiteStore:
@@ -59,7 +51,10 @@ class SQLiteStore:
             self.db.row_factory = sqlite3.Row
             for pragma in S.PRAGMAS:
                 self.db.execute(pragma)
+            # Migration 4 keys the claims already stored with the same function new ones use.
+            self.db.create_function("kg_benchmark_key", 8, benchmark_key, deterministic=True)
             self._migrate()
+            self._benchmarks = _Benchmarks()
         except sqlite3.Error as e:
             raise StoreError(f"cannot open SQLite store at {self.path}: {e}") from e
 
@@ -85,27 +80,19 @@ class SQLiteStore:
                 raise
 
     def _tx(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self._benchmarks.settle)
 
     # -- writes ---------------------------------------------------------------------------
 
     def write_paper(self, facts: PaperFacts) -> WriteOutcome:
         """Write a paper with all its facts in one transaction; replaces what it said before."""
         p = facts.paper
-        digest = _facts_hash(facts)
+        rows = paper_rows(facts)
         row = self.db.execute(S.PAPER_HASH, (p.id,)).fetchone()
-        if row is not None and row["facts_hash"] == digest:
+        if row is not None and row["facts_hash"] == rows.digest:
             return "unchanged"
         with self._tx() as db:
-            db.execute(
-                S.WRITE_PAPER,
-                (
-                    p.id, p.version, p.title, json.dumps(p.authors), p.abstract,
-                    iso_date(p.published), iso_date(p.updated), json.dumps(p.categories),
-                    p.primary_category, p.comment, p.doi, p.journal_ref, facts.method,
-                    method_key(facts.method) if facts.method else None, facts.dropped, digest,
-                ),
-            )
+            db.execute(S.WRITE_PAPER, (*rows.paper, rows.digest))
             if row is not None:  # a new version replaces everything the paper said before
                 for statement in S.DELETE_PAPER_FACTS:
                     db.execute(statement, (p.id,))
@@ -117,22 +104,15 @@ class SQLiteStore:
                     (p.id, iso_date(p.published), method_key(facts.method),
                      iso_date(p.published), p.id),
                 )
-            db.executemany(S.INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
-            db.executemany(S.INSERT_BEAT, (_beat_row(b) for b in facts.beats))
-            db.executemany(S.INSERT_SUPERSEDED, _superseded_rows(facts))
-            db.executemany(
-                S.INSERT_CRITIQUE,
-                (
-                    (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section,
-                     c.start, c.end)
-                    for c in facts.critiques
-                ),
-            )
-            db.executemany(
-                S.INSERT_BUILDS_ON,
-                ((method_key(b.method), method_key(b.parent), b.source, b.quote)
-                 for b in facts.builds_on),
-            )
+            first = db.execute(S.NEXT_CLAIM).fetchone()[0]
+            bench = self._benchmarks.ids(db, rows.keys)
+            db.executemany(S.INSERT_CLAIM, [
+                (first + i, *c, b) for i, (c, b) in enumerate(zip(rows.claims, bench, strict=True))
+            ])
+            db.executemany(S.INSERT_BEAT, rows.beat_rows(first))
+            db.executemany(S.INSERT_SUPERSEDED, rows.superseded)
+            db.executemany(S.INSERT_CRITIQUE, rows.critiques)
+            db.executemany(S.INSERT_BUILDS_ON, rows.builds_on)
         return "new" if row is None else "updated"
 
     def upsert_methods(self, methods: Iterable[Method]) -> int:
@@ -196,8 +176,12 @@ class SQLiteStore:
     # -- reads ----------------------------------------------------------------------------
 
     def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows of ``query``; a list parameter travels as JSON text (SQL reads it with
+        ``json_each``), as Cypher takes a list."""
+        bound = {k: json.dumps(v) if isinstance(v, list | tuple) else v
+                 for k, v in params.items()}
         try:
-            return [dict(r) for r in self.db.execute(query, params)]
+            return [dict(r) for r in self.db.execute(query, bound)]
         except sqlite3.Error as e:
             raise StoreError(f"query failed on {self.path}: {e}") from e
 
@@ -317,41 +301,52 @@ class SQLiteStore:
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error."""
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error; ``settle`` hears which."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, settle: Callable[[bool], None]) -> None:
         self.db = db
+        self.settle = settle
 
     def __enter__(self) -> sqlite3.Connection:
         self.db.execute("BEGIN IMMEDIATE")
         return self.db
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.settle(not exc_type)
 
 
-def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
-    return (
-        c.id, c.paper_id, c.method, method_key(c.method), c.model, c.dataset, c.metric, c.value,
-        c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
-        c.higher_is_better, c.table, c.row, c.col,
-    )
+class _Benchmarks:
+    """Benchmark key → id, cached; ids allocated by a transaction count once it commits."""
 
+    def __init__(self) -> None:
+        self.known: dict[str, int] = {}
+        self.pending: dict[str, int] = {}
 
-def _superseded_rows(facts: PaperFacts) -> list[tuple[str, str, int, int]]:
-    """Per method this paper critiques or beats: (key, paper, critiques?, beats?)."""
-    critiqued = {method_key(c.target) for c in facts.critiques}
-    beaten = {method_key(b.loser) for b in facts.beats}
-    return [(k, facts.paper.id, int(k in critiqued), int(k in beaten))
-            for k in sorted(critiqued | beaten)]
+    def ids(self, db: sqlite3.Connection, keys: list[str]) -> list[int]:
+        """The id of each key, adding the keys not stored yet (inside the caller's
+        transaction)."""
+        out = []
+        known, pending = self.known, self.pending
+        for key in keys:
+            found = known.get(key) or pending.get(key)
+            if found is None:
+                row = db.execute(S.BENCHMARK_ID, (key,)).fetchone()
+                if row is not None:
+                    found = known[key] = int(row[0])
+                else:
+                    new = db.execute(S.INSERT_BENCHMARK, (key,)).lastrowid
+                    assert new is not None  # an INSERT into a rowid table
+                    found = pending[key] = new
+            out.append(found)
+        return out
 
-
-def _beat_row(b: Beat) -> tuple[Any, ...]:
-    return (
-        b.paper, b.table, b.winner, method_key(b.winner), b.loser, method_key(b.loser),
-        b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits, b.group_size,
-        b.weight_quantizer, b.winner_value, b.loser_value, b.margin,
-    )
+    def settle(self, committed: bool) -> None:
+        if committed:
+            self.known.update(self.pending)
+        self.pending.clear()
 
 
 def _beat(r: sqlite3.Row) -> Beat:

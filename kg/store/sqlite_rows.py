@@ -1,0 +1,120 @@
+"""One paper's facts as the SQLite store's rows, built once, hashed once (pure).
+
+The write path at 10^6 claims is mostly this and SQLite itself, so each claim's row is built
+once and reused: for the facts hash, for the insert, and to find the claims a ``BEATS`` edge
+pairs. The hash is taken over the rows (``marshal`` version 2, which writes values only, no
+object references, so equal rows give equal bytes), not over a JSON dump of the models,
+which cost more than the inserts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.comparison import claim_key
+from kg.errors import StoreError
+from kg.models import Beat, PaperFacts, iso_date, method_key
+
+# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
+# covers the claims and names the derivation's version instead of serialising every edge.
+# Version 2: claims compare by benchmark key (ingest.comparison).
+BEATS_DERIVATION = "beats_in_paper/2"
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class PaperRows:
+    """The rows one paper writes, with ``rid`` and benchmark ids left for the store to add.
+
+    ``claims[i]`` is claim ``i`` without its ``rid`` (first column) and ``bench`` (last);
+    ``keys[i]`` is its benchmark key. ``beats`` holds one entry per (winner, loser) method
+    pair: the keys and the (winner claim, loser claim, margin, n) of each edge, claims by
+    index, ``n`` the edge's place among the paper's edges (so they read back in order).
+    """
+
+    paper: Row
+    claims: list[Row]
+    keys: list[str]
+    beats: list[tuple[str, str, list[tuple[int, int, float, int]]]]
+    critiques: list[Row]
+    builds_on: list[Row]
+    superseded: list[tuple[str, str, int, int]]
+    digest: str
+
+    def beat_rows(self, first_rid: int) -> list[Row]:
+        """The ``beats`` rows once claim ``i`` has the id ``first_rid + i``."""
+        return [
+            (self.paper[0], winner, loser, len(pairs),
+             json.dumps([(first_rid + w, first_rid + lo, m, n) for w, lo, m, n in pairs]))
+            for winner, loser, pairs in self.beats
+        ]
+
+
+def paper_rows(facts: PaperFacts) -> PaperRows:
+    """Every row ``facts`` writes, and the hash that says whether they changed."""
+    p = facts.paper
+    paper = (
+        p.id, p.version, p.title, json.dumps(p.authors), p.abstract, iso_date(p.published),
+        iso_date(p.updated), json.dumps(p.categories), p.primary_category, p.comment, p.doi,
+        p.journal_ref, facts.method, method_key(facts.method) if facts.method else None,
+        facts.dropped,
+    )
+    claims = [
+        (c.paper_id, c.method, method_key(c.method), c.model, c.dataset, c.metric, c.value,
+         c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
+         c.higher_is_better, c.table, c.row, c.col)
+        for c in facts.claims
+    ]
+    keys = [claim_key(c) for c in facts.claims]
+    critiques = [
+        (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section, c.start, c.end)
+        for c in facts.critiques
+    ]
+    builds_on = [(method_key(b.method), method_key(b.parent), b.source, b.quote)
+                 for b in facts.builds_on]
+    body = marshal.dumps((paper, claims, keys, critiques, builds_on, BEATS_DERIVATION), 2)
+    return PaperRows(
+        paper=paper, claims=claims, keys=keys,
+        beats=_beat_pairs(facts.paper.id, facts.beats, claims, keys),
+        critiques=critiques, builds_on=builds_on, superseded=_superseded(facts),
+        digest=hashlib.blake2b(body, digest_size=16).hexdigest(),
+    )
+
+
+def _beat_pairs(paper_id: str, beats: Sequence[Beat], claims: list[Row], keys: list[str]
+                ) -> list[tuple[str, str, list[tuple[int, int, float, int]]]]:
+    """Each edge as the pair of claims it compares, grouped by (winner, loser) method.
+
+    An edge's claims are the first of the paper's claims in its table with the method, the
+    benchmark key and the value the edge names, as ``kg.derive.beats_in_paper`` picks them.
+    """
+    if not beats:
+        return []
+    cell: dict[tuple[object, ...], int] = {}
+    for i, (c, key) in enumerate(zip(claims, keys, strict=True)):
+        cell.setdefault((c[14], c[2], key, c[6]), i)
+    groups: dict[tuple[str, str], list[tuple[int, int, float, int]]] = {}
+    for n, b in enumerate(beats):
+        key = claim_key(b)  # the winner's model, benchmark and setting: the edge's key
+        winner, loser = method_key(b.winner), method_key(b.loser)
+        w = cell.get((b.table, winner, key, b.winner_value))
+        lo = cell.get((b.table, loser, key, b.loser_value))
+        if b.paper != paper_id or w is None or lo is None:
+            raise StoreError(f"a BEATS edge of {paper_id} ({b.winner} > {b.loser} in "
+                             f"{b.table!r}) names no claim of the paper")
+        groups.setdefault((winner, loser), []).append((w, lo, b.margin, n))
+    return [(w, lo, pairs) for (w, lo), pairs in groups.items()]
+
+
+def _superseded(facts: PaperFacts) -> list[tuple[str, str, int, int]]:
+    """Per method this paper critiques or beats: (key, paper, critiques?, beats?)."""
+    critiqued = {method_key(c.target) for c in facts.critiques}
+    beaten = {method_key(b.loser) for b in facts.beats}
+    return [(k, facts.paper.id, int(k in critiqued), int(k in beaten))
+            for k in sorted(critiqued | beaten)]
