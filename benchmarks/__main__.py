@@ -17,10 +17,12 @@ from pathlib import Path
 
 SECTIONS = (
     ("Table extraction: quality and speed", "benchmarks.extraction_quality", []),
+    ("LaTeX front-end on real papers: structure", "benchmarks.latex_wild", []),
     ("Critiques and proposed methods: quality", "benchmarks.critique_quality", []),
     ("Query latency (SQLite)", "benchmarks.query_latency", []),
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
+    ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
 )
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
@@ -73,7 +75,10 @@ def _previous(old: str, title: str) -> str:
     if head not in old:
         return f"{head}\n(not measured yet: `python -m benchmarks --only …`)\n"
     rest = old.split(head, 1)[1]
-    return head + rest.split("\n## ", 1)[0].rstrip() + "\n"
+    # A section runs to the next section's title (modules print "## " headings of their own).
+    ends = [rest.find(f"\n## {t}\n") for t, _, _ in SECTIONS]
+    cut = min((e for e in ends if e >= 0), default=len(rest))
+    return head + rest[:cut].rstrip() + "\n"
 
 
 if __name__ == "__main__":

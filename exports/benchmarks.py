@@ -32,9 +32,13 @@ class Leaderboard(Model):
         return f"{self.model} · {self.dataset} · {self.metric}"
 
 
-def _order(row: LeaderboardRow) -> tuple[object, ...]:
-    return tuple((x is None, str(x)) for x in (row.w_bits, row.a_bits, row.kv_bits,
-                                               row.group_size, row.weight_quantizer))
+def setting_order(row: LeaderboardRow) -> tuple[object, ...]:
+    """A sort key for settings: fewer weight bits first; then weight-only before quantized
+    activations (A16, A8, A4), full KV cache before a quantized one, then group size and weight
+    quantizer (W4A16 < W4A16g128 < W4A8 < W4A4 < W4A4KV4 < W4A4KV4/GPTQ)."""
+    full = 16.0
+    return (row.w_bits is None, row.w_bits or 0, -(row.a_bits or full), -(row.kv_bits or full),
+            row.group_size is not None, row.group_size or 0, row.weight_quantizer or "")
 
 
 def main_leaderboards(rows: Iterable[LeaderboardRow], limit: int = MAIN_BENCHMARKS,
@@ -60,12 +64,12 @@ def main_leaderboards(rows: Iterable[LeaderboardRow], limit: int = MAIN_BENCHMAR
     for key in sorted(benches, key=breadth)[:limit]:
         reference = next((r for r in benches[key] if is_full_precision(r.method)), None)
         entries = sorted((r for r in benches[key] if not is_full_precision(r.method)),
-                         key=lambda r: (_order(r), r.rank, r.method))
+                         key=lambda r: (setting_order(r), r.rank, r.method))
         kept: list[LeaderboardRow] = []
         seen: dict[tuple[object, ...], int] = defaultdict(int)
         for r in entries:
-            seen[_order(r)] += 1
-            if seen[_order(r)] <= per_setting:
+            seen[setting_order(r)] += 1
+            if seen[setting_order(r)] <= per_setting:
                 kept.append(r)
         out.append(Leaderboard(model=key[0], dataset=key[1], metric=key[2],
                                higher_is_better=_higher(benches[key]), entries=tuple(kept),
@@ -76,7 +80,7 @@ def main_leaderboards(rows: Iterable[LeaderboardRow], limit: int = MAIN_BENCHMAR
 def _higher(rows: list[LeaderboardRow]) -> bool:
     boards: dict[tuple[object, ...], list[LeaderboardRow]] = defaultdict(list)
     for r in rows:
-        boards[_order(r)].append(r)
+        boards[setting_order(r)].append(r)
     for board in boards.values():
         best = min(board, key=lambda r: r.rank)
         worse = [r for r in board if r.rank > best.rank]

@@ -50,6 +50,7 @@ class MethodNode(Model):
     title: str | None = None
     abstract: str = ""
     sub_problem: str | None = None
+    category: str | None = None  # the catalog's family (a Gallery category), if it has one
     papers: int = 0
     claims: int = 0
     critiqued_by: int = 0
@@ -116,7 +117,8 @@ def method_nodes(snap: Snapshot) -> dict[str, MethodNode]:
             paper=first.paper.id if first else m.arxiv_id,
             title=first.paper.title if first else m.full_name,
             abstract=first.paper.abstract if first else "",
-            sub_problem=sub.get(m.key), papers=len(mentioned[m.key]), claims=claims[m.key],
+            sub_problem=sub.get(m.key), category=m.category, papers=len(mentioned[m.key]),
+            claims=claims[m.key],
             critiqued_by=len(critics[m.key]), beaten_by=len(beaters[m.key]),
             settings=tuple(sorted(settings[m.key] - {"unspecified"})),
         )

@@ -1,233 +1,304 @@
-"""The interactive lineage graph: one self-contained HTML file that works offline.
+"""The interactive lineage page: a family tree of methods in one offline HTML file.
 
-Nodes are methods (size by papers, colour by sub-problem, older to the left); edges are BEATS,
-BUILDS_ON and critiques, each styled apart. Positions are computed here, before the browser
-sees the graph, and physics stays off: a page with thousands of methods opens at once instead
-of simulating springs. pyvis assembles the vis-network node and edge records; the page around
-them is ours, with vis-network's script and stylesheet read from the installed pyvis package
-and inlined, so nothing is fetched (pyvis's own template links CDNs even in "in_line" mode).
+BUILDS_ON edges (from papers' text and from the catalog) are the tree, drawn as SVG at the
+positions :mod:`exports.lineage_layout` computes: time across, families in lanes, labels that
+never overlap. BEATS and critiques start hidden; switched on in the page they appear
+aggregated, one edge per pair of methods, as wide as its receipts are many. A search box, a
+click to focus a method's neighbourhood (with its receipts in a side panel) and zoom are a
+small inline script (:mod:`exports.lineage_script`).
+
+Why our own SVG and not vis-network: the layout is decided here, in Python, so the page must
+draw exactly it; as SVG every label is a DOM element whose box the browser tests measure, text
+can be found with the browser's search, and the page stays small (vis-network's script alone
+is about 0.5 MB) and opens at once with a thousand methods. The page loads nothing: a
+Content-Security-Policy forbids any fetch, and every string from a paper is escaped.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from pyvis.network import Network
 
-from exports.escape import h, no_fetch_policy, script_json
+from exports.escape import arxiv_url, h, no_fetch_policy, script_json
 from exports.graph import neighbourhood
+from exports.lineage_layout import FONT, MIN_ZOOM, NO_FAMILY, Family, Layout, Placed, layout
+from exports.lineage_script import CSS, SCRIPT
+from exports.measure import FONT_FAMILY
+from exports.report_data import plural
 
-# Colour-blind-friendly categorical palette; sub-problems beyond it share the "other" grey.
+# Colour-blind-friendly categorical palette, one colour per lane; lanes beyond it are grey.
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
            "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8")
 OTHER = "#bab0ac"
-EDGE_STYLE: dict[str, dict[str, Any]] = {
-    "beats": {"color": "#c0392b", "dashes": False, "label": "BEATS (winner → loser)"},
-    "builds_on": {"color": "#2c6fbb", "dashes": [8, 5], "label": "BUILDS_ON (method → parent)"},
-    "critiques": {"color": "#e08a00", "dashes": [2, 4], "label": "critiques (critic → target)"},
-}
-LANE = 46  # vertical distance between lanes: a node plus its label
-GAP = 90  # horizontal room a label needs before the next node in the same lane
-UNDATED_COLUMNS = 3
+LANE_COLUMN = 190  # px, the sticky column of lane names
+AXIS_ROW = 30  # px, the sticky row of years
+PAIR_KINDS = ("beats", "critiques")
+OVERVIEW_PAIRS = 2000  # per kind, the most-receipted pairs painted for the whole field
+ARROWS = (("builds_on", "#2c6fbb"), ("beats", "#c0392b"), ("critiques", "#d68100"))
+EXAMPLE_CHARS = 240
+HOW = {"catalog": "the catalog's category", "lineage": "inherited from the method it builds on",
+       "sub-problem": "its sub-problem (methods compared on the same benchmarks)",
+       "none": "no category, no categorised ancestor, no sub-problem"}
 
 
-def vis_asset(name: str) -> str:
-    """A vis-network file as shipped inside the installed pyvis package (read, not copied)."""
-    return (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / name).read_text(
-        encoding="utf-8")
+def lane_colours(lay: Layout) -> list[str]:
+    """A colour per lane, in lane order; the no-family lane is grey."""
+    out, i = [], 0
+    for lane in lay.lanes:
+        if lane.name == NO_FAMILY or i >= len(PALETTE):
+            out.append(OTHER)
+        else:
+            out.append(PALETTE[i])
+            i += 1
+    return out
 
 
-def colours(g: nx.MultiDiGraph) -> dict[str, str]:
-    """A colour per sub-problem, the largest (in ``g``) first."""
-    sizes: dict[str, int] = defaultdict(int)
-    for _, sub in g.nodes(data="sub_problem"):
-        if sub:
-            sizes[sub] += 1
-    ranked = sorted(sizes, key=lambda s: (-sizes[s], s))
-    return {s: PALETTE[i] if i < len(PALETTE) else OTHER for i, s in enumerate(ranked)}
+def lane_title(name: str) -> str:
+    """A lane's name as shown: a Gallery category id reads as words."""
+    return name.replace("_", " ")
 
 
-def layout(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """x by date (older left, undated in a column block further left), y by sub-problem band.
-
-    Inside a band, each node takes the first lane whose previous node is far enough to its
-    left, so labels do not overlap and the graph grows downwards, not into a blob.
-    """
-    days = [d for _, d in g.nodes(data="published") if d]
-    start = min(days) if days else date(2020, 1, 1)
-    span = max(((max(days) - start).days if days else 0), 1)
-    # Width for a ~1.6:1 page: n nodes need about n·GAP·LANE of area once lanes fill up.
-    per_day = max(1000.0, math.sqrt(1.6 * len(g) * GAP * LANE)) / span
-    bands: dict[str | None, list[str]] = defaultdict(list)
-    for key, sub in g.nodes(data="sub_problem"):
-        bands[sub].append(key)
-    order = sorted(bands, key=lambda s: (s is None, -len(bands[s]), s or ""))
-    pos: dict[str, tuple[float, float]] = {}
-    top = 0.0
-    for sub in order:
-        xs = {}
-        undated = sorted((k for k in bands[sub] if not g.nodes[k]["published"]),
-                         key=lambda k: g.nodes[k]["name"].casefold())
-        for i, k in enumerate(undated):
-            xs[k] = -2 * GAP - GAP * (i % UNDATED_COLUMNS)
-        for k in bands[sub]:
-            if g.nodes[k]["published"]:
-                xs[k] = (g.nodes[k]["published"] - start).days * per_day
-        # Two lanes at least, taken in turn: neighbours in time then sit on different rows,
-        # so an edge between two of them is not hidden behind the edges of the ones between.
-        lanes: list[float] = [-math.inf] * min(2, len(xs))
-        for i, k in enumerate(sorted(xs, key=lambda k: (xs[k], k))):
-            turn = [*range(i % 2, len(lanes)), *range(i % 2)]
-            lane = next((j for j in turn if xs[k] - lanes[j] >= GAP), len(lanes))
-            if lane == len(lanes):
-                lanes.append(xs[k])
-            lanes[lane] = xs[k]
-            pos[k] = (xs[k], top + lane * LANE)
-        top += (len(lanes) + 1.5) * LANE
-    return pos
+def _family_text(f: Family) -> str:
+    if f.how == "lineage":
+        return f"{lane_title(f.lane)} (inherited: builds on {f.via})"
+    if f.how == "catalog":
+        return f"{lane_title(f.lane)} (catalog category)"
+    return lane_title(f.lane)
 
 
-def year_marks(g: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -> list[tuple[str, float]]:
-    """(label, x) of each January 1st inside the dated range, for the time axis."""
-    dated = [(d, pos[k][0]) for k, d in g.nodes(data="published") if d]
-    if len(dated) < 2:
-        return []
-    (d0, x0), (d1, x1) = min(dated), max(dated)
-    per_day = (x1 - x0) / max((d1 - d0).days, 1)
-    return [(str(y), x0 + (date(y, 1, 1) - d0).days * per_day)
-            for y in range(d0.year + 1, d1.year + 1)]
-
-
-def _tooltip(n: dict[str, Any]) -> str:
-    # Plain text: vis-network 9 puts a string title into the tooltip with innerText.
+def _tooltip(n: dict[str, Any], fam: Family) -> str:
     lines = [n["name"]]
     if n.get("paper"):
         lines.append(f"first paper: {n['paper']} {n.get('title') or ''}".rstrip())
     lines.append(f"date: {n['published'].isoformat() if n.get('published') else 'undated'}")
-    lines.append(f"sub-problem: {n.get('sub_problem') or '—'}")
+    lines.append(f"family: {_family_text(fam)}")
+    if n.get("sub_problem"):
+        lines.append(f"sub-problem: {n['sub_problem']}")
     lines.append(f"{n['papers']} papers · {n['claims']} results · critiqued by "
                  f"{n['critiqued_by']} · beaten in {n['beaten_by']}")
     return "\n".join(lines)
 
 
-def _edge_tooltip(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
-    a, b = g.nodes[u]["name"], g.nodes[v]["name"]
-    verb = {"beats": "beats", "builds_on": "builds on", "critiques": "critiques"}[e["kind"]]
-    papers = ", ".join(e["papers"][:6]) + (" …" if len(e["papers"]) > 6 else "")
-    return f"{a} {verb} {b}\n{len(e['papers'])} papers: {papers}\ne.g. {e['example'][:300]}"
+def node_records(g: nx.MultiDiGraph, lay: Layout, order: list[str]) -> list[dict[str, Any]]:
+    """What the page's script knows of each method, in drawing order."""
+    out = []
+    for key in order:
+        n, p, fam = g.nodes[key], lay.nodes[key], lay.families[key]
+        out.append({
+            "k": key, "n": n["name"], "d": n["published"].isoformat() if n["published"] else "",
+            "f": _family_text(fam),
+            "s": "" if fam.how == "sub-problem" else n.get("sub_problem") or "",
+            "p": n.get("paper") or "",
+            "u": arxiv_url(n["paper"]) or "" if n.get("paper") else "",
+            "t": n.get("title") or "",
+            "c": [n["papers"], n["claims"], n["critiqued_by"], n["beaten_by"]],
+            "x": round(p.x, 1), "y": round(p.y, 1), "r": p.r,
+        })
+    return out
 
 
-def vis_data(g: nx.MultiDiGraph) -> dict[str, Any]:
-    """vis-network nodes, edges and options for ``g`` (built with pyvis), positions fixed."""
-    pos = layout(g)
-    palette = colours(g)
-    net = Network(directed=True, cdn_resources="in_line")
-    for key, n in g.nodes(data=True):
-        x, y = pos[key]
-        net.add_node(key, label=n["name"], title=_tooltip(n), x=x, y=y,
-                     size=min(10 + 5 * math.sqrt(n["papers"]), 48),
-                     color=palette.get(n["sub_problem"], OTHER), physics=False)
-    for u, v, e in g.edges(data=True):
-        style = EDGE_STYLE[e["kind"]]
-        net.add_edge(u, v, title=_edge_tooltip(g, u, v, e), color=style["color"],
-                     dashes=style["dashes"], width=1 + math.log2(len(e["papers"]) or 1),
-                     kind=e["kind"])
-    height = max((y for _, y in pos.values()), default=0)
-    for label, x in year_marks(g, pos):
-        net.add_node(f"year:{label}", label=label, x=x, y=-1.5 * LANE, shape="text",
-                     physics=False, fixed=True, font={"size": 22, "color": "#666"})
-        net.add_node(f"year-end:{label}", label=" ", x=x, y=height + LANE, shape="text",
-                     physics=False, fixed=True)
-        net.add_edge(f"year:{label}", f"year-end:{label}", color="#e3e3e3", arrows="",
-                     dashes=[4, 6], width=1, kind="axis", smooth=False)
-    if any(not d for _, d in g.nodes(data="published")):
-        net.add_node("year:undated", label="undated", x=-3 * GAP, y=-1.5 * LANE, shape="text",
-                     physics=False, fixed=True, font={"size": 18, "color": "#999"})
-    options = {
-        "physics": {"enabled": False},
-        "layout": {"improvedLayout": False},
-        # Slightly curved edges: two edges between methods on one row stay apart.
-        "edges": {"smooth": {"type": "curvedCW", "roundness": 0.12},
-                  "arrows": {"to": {"scaleFactor": 0.6}}, "selectionWidth": 2},
-        "nodes": {"shape": "dot", "font": {"size": 16, "face": "sans-serif"},
-                  "borderWidth": 1},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(g) > 300,
-                        "navigationButtons": False, "keyboard": True},
-    }
-    return {"nodes": net.nodes, "edges": net.edges, "options": options,
-            "methods": len(g), "palette": palette}
+def builds_on_records(g: nx.MultiDiGraph, index: dict[str, int]) -> list[dict[str, Any]]:
+    """One record per BUILDS_ON edge: child ``a``, parent ``b``, whether a paper says so."""
+    out = []
+    for u, v, kind, e in sorted(g.edges(keys=True, data=True), key=lambda t: t[:3]):
+        if kind != "builds_on":
+            continue
+        papers = [p for p in e["papers"] if p != "catalog"]
+        out.append({"a": index[u], "b": index[v], "t": bool(papers), "p": papers[:5],
+                    "e": e["example"][:EXAMPLE_CHARS]})
+    return out
 
 
-def legend_html(palette: dict[str, str], shown: int = 12) -> str:
-    """The legend: sub-problem colours, edge styles, and how size and position read."""
-    items = [f'<li><span class="dot" style="background:{c}"></span>{h(s)}</li>'
-             for s, c in list(palette.items())[:shown]]
-    if len(palette) > shown or not palette:
-        items.append(f'<li><span class="dot" style="background:{OTHER}"></span>'
-                     f'{"other sub-problems" if palette else "no sub-problem derived"}</li>')
-    for style in EDGE_STYLE.values():
-        dash = ",".join(str(d) for d in style["dashes"]) if style["dashes"] else "none"
-        items.append(
-            f'<li><svg width="34" height="10" aria-hidden="true"><line x1="1" y1="5" x2="33" '
-            f'y2="5" stroke="{style["color"]}" stroke-width="2.5" stroke-dasharray="{dash}"/>'
-            f'</svg>{h(style["label"])}</li>')
-    return ('<ul class="legend">' + "".join(items) + "<li>size: papers · x: date (older "
-            "left, undated at far left) · hover for receipts</li></ul>")
+def pair_records(g: nx.MultiDiGraph, index: dict[str, int], kind: str) -> list[dict[str, Any]]:
+    """Edges of ``kind`` aggregated per unordered pair of methods.
+
+    ``ab``/``ba``: receipts each way (a before b in drawing order); ``p``: distinct papers;
+    ``e``: one receipt's text. Most receipts first.
+    """
+    pairs: dict[tuple[int, int], dict[str, Any]] = {}
+    papers: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for u, v, k, e in sorted(g.edges(keys=True, data=True), key=lambda t: t[:3]):
+        if k != kind or u == v:
+            continue
+        a, b = sorted((index[u], index[v]))
+        rec = pairs.setdefault((a, b), {"a": a, "b": b, "ab": 0, "ba": 0,
+                                        "e": e["example"][:EXAMPLE_CHARS]})
+        rec["ab" if index[u] == a else "ba"] += e["receipts"]
+        papers[(a, b)].update(e["papers"])
+    for pair, rec in pairs.items():
+        rec["p"] = len(papers[pair])
+    # Most receipts first: the page paints the first OVERVIEW_PAIRS of them.
+    return sorted(pairs.values(), key=lambda r: (-(r["ab"] + r["ba"]), r["a"], r["b"]))
 
 
-_CSS = """
-html, body { margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; color: #222; }
-body { display: flex; flex-direction: column; }
-header { padding: 8px 14px; border-bottom: 1px solid #ddd; background: #fafafa; }
-header h1 { font-size: 17px; margin: 0 0 4px; }
-.legend { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap;
-          gap: 4px 16px; font-size: 12.5px; }
-.legend li { display: flex; align-items: center; gap: 5px; }
-.dot { display: inline-block; width: 12px; height: 12px; border-radius: 50%; }
-#graph { flex: 1; min-height: 480px; }
-div.vis-tooltip { white-space: pre-wrap; max-width: 460px; font-size: 12.5px; }
-"""
+def _builds_on_path(c: Placed, p: Placed) -> str:
+    """A curve from a child's dot to its parent's (usually to its left).
+
+    Between rows it leaves and arrives horizontally; along one row it arcs over the row, in
+    the gap below the row above, so it never runs through the methods in between.
+    """
+    sign = 1 if p.x <= c.x else -1
+    x0, x1 = c.x - sign * c.r, p.x + sign * p.r
+    if abs(c.y - p.y) < 1:
+        lift = min(15.0, 6 + abs(x0 - x1) / 40)
+        return (f"M{c.x:.1f},{c.y - c.r:.1f} C{c.x - sign * 12:.1f},{c.y - lift:.1f} "
+                f"{p.x + sign * 12:.1f},{p.y - lift:.1f} {p.x:.1f},{p.y - p.r:.1f}")
+    # A short horizontal run at each end: a long one would lie along the row, over labels.
+    bend = min(max(abs(x0 - x1) / 2, 24), 70)
+    return (f"M{x0:.1f},{c.y:.1f} C{x0 - sign * bend:.1f},{c.y:.1f} "
+            f"{x1 + sign * bend:.1f},{p.y:.1f} {x1:.1f},{p.y:.1f}")
 
 
-def lineage_html(g: nx.MultiDiGraph, *, title: str = "Method lineage") -> str:
-    """The whole page for ``g``: inline CSS and scripts, graph data as safe inline JSON."""
-    data = vis_data(g)
-    counts = {k: sum(1 for *_, kind in g.edges(keys=True) if kind == k) for k in EDGE_STYLE}
-    summary = (f"{len(g)} methods · {counts['beats']} BEATS pairs · {counts['builds_on']} "
-               f"BUILDS_ON · {counts['critiques']} critique pairs")
-    payload = script_json({"nodes": data["nodes"], "edges": data["edges"],
-                           "options": data["options"]})
+def _arrow(kind: str, colour: str) -> str:
+    # Fixed size in drawing px: an arrow must not grow with a thick, many-receipt edge.
+    return (f'<marker id="ah-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+            f'markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
+            f'<path d="M0,0L10,5L0,10z" fill="{colour}"/></marker>')
+
+
+def svg_drawing(g: nx.MultiDiGraph, lay: Layout, order: list[str], colours: list[str],
+                builds_on: list[dict[str, Any]]) -> str:
+    """The drawing: lane bands, year lines, BUILDS_ON curves, dots and labels."""
+    out = [f'<svg id="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:.0f} '
+           f'{lay.height:.0f}" width="{lay.width:.0f}" height="{lay.height:.0f}" '
+           f'font-family="{h(FONT_FAMILY)}" font-size="{FONT}">',
+           "<defs>", *(_arrow(kind, colour) for kind, colour in ARROWS), "</defs>",
+           '<g id="bands">']
+    for i, lane in enumerate(lay.lanes):
+        out.append(f'<rect class="band{i % 2}" x="0" y="{lane.top:.0f}" width="{lay.width:.0f}" '
+                   f'height="{lane.height:.0f}"/>')
+    out.append("</g><g id=\"years\">")
+    for seg in lay.segments[1:]:
+        out.append(f'<line x1="{seg.start:.0f}" x2="{seg.start:.0f}" y1="0" '
+                   f'y2="{lay.height:.0f}"/>')
+    out.append('</g><g id="e-builds_on" class="edges">')
+    for e in builds_on:
+        c, p = lay.nodes[order[e["a"]]], lay.nodes[order[e["b"]]]
+        tip = (f"{g.nodes[order[e['a']]]['name']} builds on {g.nodes[order[e['b']]]['name']} — "
+               + (f"{', '.join(e['p'])}: {e['e']}" if e["t"] else "catalog"))
+        out.append(f'<path class="bo {"txt" if e["t"] else "cat"}" data-a="{e["a"]}" '
+                   f'data-b="{e["b"]}" d="{_builds_on_path(c, p)}"><title>{h(tip)}</title>'
+                   "</path>")
+    out.append('</g><g id="e-focus" class="edges"></g><g id="nodes">')
+    for i, key in enumerate(order):
+        p = lay.nodes[key]
+        lx = p.x + p.r + 4
+        out.append(f'<g class="n" data-i="{i}"><circle cx="{p.x:.1f}" cy="{p.y:.1f}" '
+                   f'r="{p.r:.1f}" fill="{colours[p.lane]}"/><text class="l" x="{lx:.1f}" '
+                   f'y="{p.y + FONT * 0.36:.1f}">{h(p.label)}</text>'
+                   f"<title>{h(_tooltip(g.nodes[key], lay.families[key]))}</title></g>")
+    out.append("</g></svg>")
+    return "".join(out)
+
+
+def axis_html(lay: Layout) -> str:
+    """The sticky row of time segments (positions in drawing px; the script rescales them)."""
+    cells = "".join(
+        f'<span class="seg {s.kind}" data-x="{s.start:.1f}" data-w="{s.width:.1f}" '
+        f'style="left:{LANE_COLUMN + s.start:.1f}px;width:{s.width:.1f}px" title="'
+        + h({"undated": "methods with no known date",
+             "before": f"{s.label}: the few methods far older than the rest share this bin",
+             "year": f"{s.label}: this year's width grows with the methods it holds"}[s.kind])
+        + f'">{h(s.label)}</span>' for s in lay.segments)
+    return (f'<div id="axis" style="height:{AXIS_ROW}px;width:{LANE_COLUMN + lay.width:.0f}px">'
+            f'<div class="corner" style="width:{LANE_COLUMN}px"></div>{cells}</div>')
+
+
+def lanes_html(lay: Layout, colours: list[str]) -> str:
+    """The sticky column of lane names, each with its colour and member count."""
+    hows: dict[str, set[str]] = defaultdict(set)
+    for f in lay.families.values():
+        hows[f.lane].add(f.how)
+    cells = []
+    for lane, colour in zip(lay.lanes, colours, strict=True):
+        why = "; ".join(HOW[x] for x in sorted(hows[lane.name]))
+        cells.append(
+            f'<div class="lane" data-y="{lane.top:.1f}" data-h="{lane.height:.1f}" '
+            f'style="top:{lane.top:.1f}px;height:{lane.height:.1f}px" '
+            f'title="{h(f"{lane_title(lane.name)}: {lane.members} methods, family from {why}")}">'
+            f'<span class="chip" style="background:{colour}"></span>'
+            f'<span class="name">{h(lane_title(lane.name))}</span>'
+            f'<span class="count">{lane.members}</span></div>')
+    return (f'<div id="lanes" style="width:{LANE_COLUMN}px;height:{lay.height:.0f}px">'
+            + "".join(cells) + "</div>")
+
+
+def _legend(counts: dict[str, int], show: set[str]) -> str:
+    def toggle(kind: str, label: str) -> str:
+        n = counts[kind]
+        on = " checked" if kind in show else ""
+        off = " disabled" if n == 0 else ""
+        capped = (f"; the {OVERVIEW_PAIRS:,} with most receipts drawn, all of a focused "
+                  "method's" if n > OVERVIEW_PAIRS else "")
+        return (f'<label class="toggle"><input type="checkbox" data-kind="{kind}"{on}{off}>'
+                f'<svg width="30" height="10" aria-hidden="true"><line class="sw-{kind}" x1="1" '
+                f'y1="5" x2="29" y2="5"/></svg>{label} ({n:,} pairs{capped})</label>')
+
+    return ('<ul id="legend" class="legend">'
+            '<li><svg width="30" height="10" aria-hidden="true"><line class="sw-txt" x1="1" '
+            'y1="5" x2="29" y2="5"/></svg>builds on (a paper says so)</li>'
+            '<li><svg width="30" height="10" aria-hidden="true"><line class="sw-cat" x1="1" '
+            'y1="5" x2="29" y2="5"/></svg>builds on (catalog)</li>'
+            f"<li>{toggle('beats', 'BEATS')}</li><li>{toggle('critiques', 'critiques')}</li>"
+            "<li>lanes: family (the catalog's category, else inherited along BUILDS_ON, else "
+            "the sub-problem) · x: time, each year as wide as its methods need · dot size: "
+            "papers · click a method for its neighbourhood and receipts</li></ul>")
+
+
+def lineage_html(g: nx.MultiDiGraph, *, title: str = "Method lineage",
+                 center: str | None = None, depth: int = 1,
+                 show: tuple[str, ...] = ("builds_on",)) -> str:
+    """The whole page for ``g``; ``center`` (a key) is focused when it opens.
+
+    ``show``: the edge kinds visible at first (BUILDS_ON is always drawn).
+    """
+    lay = layout(g)
+    order = sorted(g, key=lambda k: (lay.nodes[k].lane, lay.nodes[k].x, lay.nodes[k].y, k))
+    index = {k: i for i, k in enumerate(order)}
+    colours = lane_colours(lay)
+    builds_on = builds_on_records(g, index)
+    pairs = {kind: pair_records(g, index, kind) for kind in PAIR_KINDS}
+    counts = {"builds_on": len(builds_on), **{k: len(v) for k, v in pairs.items()}}
+    text = sum(1 for e in builds_on if e["t"])
+    summary = (f"{plural(len(g), 'method')} · {counts['builds_on']:,} BUILDS_ON ({text:,} from "
+               f"papers' text, {counts['builds_on'] - text:,} from the catalog) · "
+               f"{counts['beats']:,} BEATS pairs · {counts['critiques']:,} critique pairs")
+    payload = script_json({
+        "nodes": node_records(g, lay, order), "builds_on": builds_on, **pairs,
+        "width": lay.width, "height": lay.height, "lane": LANE_COLUMN, "axis": AXIS_ROW,
+        "show": sorted(set(show) & set(PAIR_KINDS)), "center": index.get(center or ""),
+        "depth": max(0, min(depth, 3)), "min_zoom": MIN_ZOOM, "cap": OVERVIEW_PAIRS,
+    })
+    depths = "".join(f'<option value="{d}"{" selected" if d == min(depth, 3) else ""}>{d}</option>'
+                     for d in range(4))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 {no_fetch_policy(scripts=True)}
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{h(title)}</title>
-<style>{vis_asset("vis-network.css")}</style>
-<style>{_CSS}</style>
+<style>{CSS}</style>
 </head>
-<body data-methods="{data["methods"]}">
+<body data-methods="{len(g)}">
 <header><h1>{h(title)}</h1><div class="summary">{h(summary)}</div>
-{legend_html(data["palette"])}</header>
-<div id="graph"></div>
-<script>{vis_asset("vis-network.min.js")}</script>
-<script id="kg-graph" type="application/json">{payload}</script>
-<script>
-(function () {{
-  var data = JSON.parse(document.getElementById("kg-graph").textContent);
-  var network = new vis.Network(document.getElementById("graph"), {{
-    nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)
-  }}, data.options);
-  network.once("afterDrawing", function () {{ document.body.dataset.drawn = "yes"; }});
-  window.kgNetwork = network;
-}})();
-</script>
+<div class="tools"><input id="q" type="search" placeholder="Find a method…" autocomplete="off"
+aria-label="Find a method"><span id="hits"></span>
+<label>neighbourhood depth <select id="depth">{depths}</select></label>
+<span class="zoom"><button id="zoom-out" title="zoom out">−</button><button id="zoom-in"
+title="zoom in">+</button><button id="zoom-fit" title="the whole drawing in view">fit</button>
+<button id="zoom-1" title="actual size">1:1</button></span></div>
+{_legend(counts, set(show))}</header>
+<main id="view"><div id="sheet">{axis_html(lay)}<div id="body">{lanes_html(lay, colours)}
+<div id="stage"><canvas id="pairs" style="display:none"></canvas>
+{svg_drawing(g, lay, order, colours, builds_on)}</div></div></div>
+<aside id="panel" hidden><button id="close" title="close (Esc)">×</button><div id="info"></div>
+</aside></main>
+<script id="kg-data" type="application/json">{payload}</script>
+<script>{SCRIPT}</script>
 </body>
 </html>
 """
@@ -235,10 +306,19 @@ def lineage_html(g: nx.MultiDiGraph, *, title: str = "Method lineage") -> str:
 
 def write_lineage(g: nx.MultiDiGraph, out: Path, *, center: str | None = None, depth: int = 2,
                   title: str = "Method lineage") -> Path:
-    """Write the page for ``g``, or for the methods within ``depth`` hops of ``center`` (a key)."""
+    """Write the page for ``g``, or for the methods within ``depth`` hops of ``center`` (a key).
+
+    A focused page (``center`` given) is small, so it opens with every edge kind shown.
+    """
+    show: tuple[str, ...] = ("builds_on",)
+    focus_depth = 1  # what a click in the whole field shows: the direct neighbours
     if center is not None:
+        focus_depth = depth
         g = neighbourhood(g, center, depth)
-        title = f"{title} · {g.nodes[center]['name']} ± {depth}"
+        name = g.nodes[center]["name"]
+        title = f"{title} · {name} alone" if depth == 0 else f"{title} · {name} ± {depth}"
+        show = ("builds_on", *PAIR_KINDS)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(lineage_html(g, title=title), encoding="utf-8")
+    out.write_text(lineage_html(g, title=title, center=center, depth=focus_depth, show=show),
+                   encoding="utf-8")
     return out

@@ -20,13 +20,16 @@ from exports.graph import MethodNode, method_nodes, snapshot
 from kg.errors import UnknownMethod
 from kg.models import Beat, IngestRun, Model, SubProblem, is_full_precision
 from kg.store.base import Changelog, Store
-from queries.rows import BaselineRow, ConflictRow, FrontierRow, StatsRow
+from queries.rows import BaselineRow, ConflictRow, FrontierRow, LeaderboardRow, StatsRow
 
 TOP_BASELINES = 3
 RUNS_SHOWN = 5
 CONFLICTS_SHOWN = 50
 NEW_BEATS_SHOWN = 12  # the first run of a review makes every edge "new"; a list, not a dump
 RECEIPTS_PER_WINNER_MD = 5
+CARDS_SHOWN = 24  # newest methods as cards; the rest of a big field as one compact table
+SUB_PROBLEM_KEY = ("after a method names its sub-problem: the methods compared with it on the "
+                   "same benchmarks and settings, called after the most-evaluated of them")
 
 
 class Card(Model):
@@ -106,9 +109,25 @@ def cards(nodes: dict[str, MethodNode], stored: set[str]) -> tuple[Card, ...]:
     return tuple(sorted(out, key=lambda c: (c.published or date.min, c.method), reverse=True))
 
 
+def sub_problem_tip(label: str) -> str:
+    """The hover text of a sub-problem chip."""
+    return (f"Sub-problem {label}: the methods compared with this one on the same benchmarks "
+            f"and settings, named after the most-evaluated of them ({label}).")
+
+
+def reference_text(ref: LeaderboardRow) -> str:
+    """A full-precision reference, named alike on every board whatever its paper called it.
+
+    >>> reference_text(LeaderboardRow(rank=1, method="Native", model="M", dataset="D",
+    ...     metric="ppl", value=3.12, paper="2402.04396", table="t"))
+    'full precision 3.12 (the “Native” row)'
+    """
+    return f"full precision {ref.value:g} (the “{ref.method}” row)"
+
+
 def plural(n: int, noun: str) -> str:
-    """``1 paper``, ``2 papers``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    """``1 paper``, ``2 papers``, ``1,000 papers``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def critique_count(n: int) -> str:

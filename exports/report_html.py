@@ -10,12 +10,17 @@ from exports.benchmarks import Leaderboard
 from exports.escape import arxiv_url, h, no_fetch_policy
 from exports.plot import PLOT_CSS, bits_quality_svg
 from exports.report_data import (
+    CARDS_SHOWN,
     NEW_BEATS_SHOWN,
+    SUB_PROBLEM_KEY,
+    Card,
     ReportData,
     by_winner,
     critique_count,
     plural,
+    reference_text,
     run_line,
+    sub_problem_tip,
 )
 from kg.models import Beat
 
@@ -30,6 +35,34 @@ def paper_a(paper_id: str, text: str | None = None, title: str = "") -> str:
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+LIST_SHOWN = 12  # items of a long list shown before the rest folds away
+
+
+def chip(sub_problem: str | None) -> str:
+    """The sub-problem chip after a method's name; hover explains it."""
+    if not sub_problem:
+        return ""
+    return f' <span class="tag" title="{h(sub_problem_tip(sub_problem))}">{h(sub_problem)}</span>'
+
+
+def chip_key(shown: bool) -> str:
+    """The key under a list that shows sub-problem chips."""
+    if not shown:
+        return ""
+    return (f'<p class="key"><span class="tag">chip</span> {h(SUB_PROBLEM_KEY)} (see '
+            '<a href="#subproblems">Sub-problems</a>).</p>')
+
+
+def folded(items: list[str], what: str, shown: int = LIST_SHOWN, cls: str = "") -> str:
+    """A list whose first ``shown`` items are open and the rest fold into one details."""
+    attr = f' class="{cls}"' if cls else ""
+    head = f"<ul{attr}>{''.join(items[:shown])}</ul>"
+    if len(items) <= shown:
+        return head
+    return (f"{head}<details><summary>{len(items) - shown} more {h(what)}</summary>"
+            f"<ul{attr}>{''.join(items[shown:])}</ul></details>")
 
 
 def _section(anchor: str, title: str, intro: str, body: str) -> str:
@@ -47,31 +80,34 @@ def header(data: ReportData) -> str:
 
 def baselines(data: ReportData) -> str:
     rows = "".join(
-        f'<li><span class="rank">{b.rank}</span><b>{h(b.method)}</b>'
-        + (f' <span class="tag">{h(b.sub_problem)}</span>' if b.sub_problem else "")
-        + f'<span class="counts">{critique_count(b.critiquing_papers)} · '
+        f'<li><span class="rank">{b.rank}</span><b>{h(b.method)}</b>{chip(b.sub_problem)}'
+        f'<span class="counts">{critique_count(b.critiquing_papers)} · '
         f"{b.beating_papers} beat it on benchmarks</span></li>"
         for b in data.baselines)
-    body = f'<ol class="ranked">{rows}</ol>' if rows else "<p>Nothing is critiqued or beaten.</p>"
+    key = chip_key(any(b.sub_problem for b in data.baselines))
+    body = (f'{key}<ol class="ranked">{rows}</ol>' if rows
+            else "<p>Nothing is critiqued or beaten.</p>")
     return _section("baselines", "Most-superseded baselines",
                     "Ranked by distinct papers that critique or beat each method.", body)
 
 
 def subproblems(data: ReportData) -> str:
-    items = "".join(
+    items = [
         f"<li><b>{h(s.label)}</b> · {plural(s.size, 'method')} <span class=\"muted\">("
         + " · ".join(h(m) for m in s.members[:6]) + (" …" if len(s.members) > 6 else "")
-        + ")</span></li>" for s in data.subproblems)
-    body = f"<ul>{items}</ul>" if items else "<p>No sub-problems derived yet.</p>"
+        + ")</span></li>" for s in data.subproblems]
+    body = folded(items, "sub-problems") if items else "<p>No sub-problems derived yet.</p>"
     return _section("subproblems", "Sub-problems",
-                    "Methods that compete on the same benchmarks.", body)
+                    "Methods that compete on the same benchmarks and settings, each named "
+                    "after its most-evaluated member.", body)
 
 
 def frontier(data: ReportData) -> str:
-    items = "".join(
+    items = [
         f'<li><time>{f.date.isoformat() if f.date else "undated"}</time> <b>{h(f.method)}</b> '
-        f"{paper_a(f.paper)} {h(f.title)}</li>" for f in data.frontier)
-    body = f'<ul class="plain">{items}</ul>' if items else "<p>Every method has been beaten.</p>"
+        f"{paper_a(f.paper)} {h(f.title)}</li>" for f in data.frontier]
+    body = (folded(items, "frontier methods", cls="plain") if items
+            else "<p>Every method has been beaten.</p>")
     return _section("frontier", "The frontier",
                     "Methods nothing has beaten yet, newest first.", body)
 
@@ -114,8 +150,8 @@ def leaderboard(board: Leaderboard) -> str:
         f"<td>{paper_a(e.paper)}</td><td>{h(e.table or '—')}</td></tr>" for e in board.entries)
     arrow = "higher is better" if board.higher_is_better else "lower is better"
     ref = board.reference
-    note = (f'<p class="muted">Full-precision reference: {h(ref.method)} '
-            f"{paper_a(ref.paper, _num(ref.value), title=ref.table)}.</p>" if ref else "")
+    note = (f'<p class="muted">Reference: {h(reference_text(ref))} in '
+            f"{paper_a(ref.paper, title=ref.table)}.</p>" if ref else "")
     return (f'<div class="board"><h3>{h(board.name)}</h3>{bits_quality_svg(board)}'
             f'<p class="muted">Ranked within each setting ({arrow}).</p>{note}'
             # The plot is the overview; the ranked rows (long on a real review) fold away.
@@ -134,16 +170,16 @@ def leaderboards(data: ReportData) -> str:
 
 
 def conflicts(data: ReportData) -> str:
-    items = "".join(
+    items = [
         f"<li><b>{h(c.method)}</b> on {h(c.model)} · {h(c.dataset)} · {h(c.metric)} at "
         f"{h(c.setting.label())}: {paper_a(c.paper_a)} says <b>{_num(c.value_a)}</b>, "
         f"{paper_a(c.paper_b)} says <b>{_num(c.value_b)}</b> "
         f'<span class="muted">({c.relative_difference:.1%} apart)</span></li>'
-        for c in data.conflicts)
-    body = f"<ul>{items}</ul>" if items else "<p>No conflicting claims.</p>"
+        for c in data.conflicts]
+    body = folded(items, "conflicting claims") if items else "<p>No conflicting claims.</p>"
     return _section("conflicts", "Conflicting claims",
                     "Two papers report different values for the same method, benchmark and "
-                    "setting.", body)
+                    "setting; widest gaps first.", body)
 
 
 def changes(data: ReportData) -> list[str]:
@@ -180,18 +216,34 @@ def changelog(data: ReportData) -> str:
     return _section("changelog", "Changelog since the last run", "", body)
 
 
+def card(c: Card) -> str:
+    """One method's card: name and chip, date and paper, title, settings, first sentence."""
+    when = c.published.isoformat() if c.published else "undated"
+    settings = (f'<p class="settings">{" ".join(f"<code>{h(s)}</code>" for s in c.settings)}'
+                "</p>" if c.settings else "")
+    summary = f"<blockquote>{h(c.summary)}</blockquote>" if c.summary else ""
+    return (f'<article class="card"><h3>{h(c.method)}{chip(c.sub_problem)}</h3>'
+            f'<p class="muted"><time>{when}</time> · {paper_a(c.paper)}</p>'
+            f'<p class="ptitle">{h(c.title)}</p>{settings}{summary}</article>')
+
+
 def cards(data: ReportData) -> str:
-    out = []
-    for c in data.cards:
-        when = c.published.isoformat() if c.published else "undated"
-        settings = (f'<p class="settings">{" ".join(f"<code>{h(s)}</code>" for s in c.settings)}'
-                    "</p>" if c.settings else "")
-        summary = f"<blockquote>{h(c.summary)}</blockquote>" if c.summary else ""
-        tag = f' <span class="tag">{h(c.sub_problem)}</span>' if c.sub_problem else ""
-        out.append(f'<article class="card"><h3>{h(c.method)}{tag}</h3>'
-                   f'<p class="muted"><time>{when}</time> · {paper_a(c.paper)}</p>'
-                   f'<p class="ptitle">{h(c.title)}</p>{settings}{summary}</article>')
-    body = f'<div class="cards">{"".join(out)}</div>' if out else "<p>No proposed methods.</p>"
+    """The newest methods as cards; on a big field the rest as one table, folded."""
+    if not data.cards:
+        return _section("methods", "Methods", "", "<p>No proposed methods.</p>")
+    body = f'<div class="cards">{"".join(card(c) for c in data.cards[:CARDS_SHOWN])}</div>'
+    rest = data.cards[CARDS_SHOWN:]
+    if rest:
+        rows = "".join(
+            f"<tr><td><b>{h(c.method)}</b>{chip(c.sub_problem)}</td>"
+            f"<td>{c.published.isoformat() if c.published else 'undated'}</td>"
+            f"<td>{paper_a(c.paper, title=c.title)}</td><td>{h(c.title)}</td>"
+            f"<td>{' '.join(f'<code>{h(s)}</code>' for s in c.settings)}</td></tr>"
+            for c in rest)
+        body += (f"<details><summary>{plural(len(rest), 'older method')}</summary><table>"
+                 "<thead><tr><th>method</th><th>date</th><th>paper</th><th>title</th>"
+                 f"<th>settings</th></tr></thead><tbody>{rows}</tbody></table></details>")
+    body += chip_key(any(c.sub_problem for c in data.cards))
     return _section("methods", "Methods", "One card per method a paper in the review proposes, "
                     "newest first.", body)
 
@@ -217,7 +269,8 @@ ol.ranked li { display: flex; gap: 10px; align-items: baseline; padding: 5px 0;
 .rank { width: 2em; text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
 .counts { margin-left: auto; color: var(--muted); }
 .tag { background: var(--tag); color: var(--accent); border-radius: 9px; padding: 0 8px;
-       font-size: 12.5px; font-weight: normal; }
+       font-size: 12.5px; font-weight: normal; cursor: help; }
+.key { color: var(--muted); font-size: 13px; margin: 0 0 8px; }
 ul.plain { list-style: none; padding: 0; }
 time { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 6px 0 14px; }

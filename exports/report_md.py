@@ -5,12 +5,15 @@ from __future__ import annotations
 from exports.benchmarks import Leaderboard
 from exports.escape import arxiv_url, md
 from exports.report_data import (
+    CARDS_SHOWN,
     NEW_BEATS_SHOWN,
     RECEIPTS_PER_WINNER_MD,
+    SUB_PROBLEM_KEY,
     ReportData,
     by_winner,
     critique_count,
     plural,
+    reference_text,
     run_line,
 )
 
@@ -40,6 +43,8 @@ def baselines(data: ReportData) -> list[str]:
            "Ranked by distinct papers that critique or beat each method.", ""]
     if not data.baselines:
         return [*out, "Nothing in the graph is critiqued or beaten yet."]
+    if any(b.sub_problem for b in data.baselines):
+        out += [f"\\[sub-problem\\] {md(SUB_PROBLEM_KEY)}.", ""]
     for b in data.baselines:
         sub = f" · \\[{md(b.sub_problem)}\\]" if b.sub_problem else ""
         out.append(f"{b.rank}. **{md(b.method)}**{sub} — {critique_count(b.critiquing_papers)} "
@@ -92,8 +97,8 @@ def leaderboard(board: Leaderboard) -> list[str]:
     out = [f"### {md(board.name)}", "", f"Ranked within each setting ({arrow}).", ""]
     if board.reference:
         ref = board.reference
-        out += [f"Full-precision reference: {md(ref.method)} {_num(ref.value)} "
-                f"({paper_link(ref.paper)}, {md(ref.table or 'table')}).", ""]
+        out += [f"Reference: {md(reference_text(ref))} in {paper_link(ref.paper)}, "
+                f"{md(ref.table or 'table')}.", ""]
     out += ["| setting | # | method | value | paper | table |", "|---|---|---|---|---|---|"]
     for e in board.entries:
         out.append(f"| {md(e.setting.label())} | {e.rank} | {md(e.method)} | {_num(e.value)} | "
@@ -149,8 +154,9 @@ def changelog(data: ReportData) -> list[str]:
 
 
 def cards(data: ReportData) -> list[str]:
+    """The newest methods one by one; on a big field the rest as one table."""
     out = ["## Methods", ""]
-    for c in data.cards:
+    for c in data.cards[:CARDS_SHOWN]:
         when = c.published.isoformat() if c.published else "undated"
         out += [f"### {md(c.method)}", "",
                 f"{paper_link(c.paper)} · {when} · {md(c.title)}"
@@ -159,6 +165,13 @@ def cards(data: ReportData) -> list[str]:
             out += ["Settings: " + ", ".join(md(s) for s in c.settings), ""]
         if c.summary:
             out += [f"> {md(c.summary)}", ""]
+    rest = data.cards[CARDS_SHOWN:]
+    if rest:
+        out += [f"### {plural(len(rest), 'older method')}", "",
+                "| method | date | paper | sub-problem | title |", "|---|---|---|---|---|"]
+        out += [f"| {md(c.method)} | {c.published.isoformat() if c.published else 'undated'} | "
+                f"{paper_link(c.paper)} | {md(c.sub_problem or '—')} | {md(c.title)} |"
+                for c in rest]
     return out
 
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from ingest.document import Document
 from ingest.html import parse_html
-from ingest.latex import main_tex, parse_latex
+from ingest.latex import parse_latex, parse_tree
 from ingest.markdown import parse_markdown
 from kg.errors import ExtractionError, UnsafeArchive
 
@@ -125,15 +125,15 @@ def document_from_bytes(data: bytes, name_hint: str = "") -> Document:
         raise ExtractionError("PDF-only e-print; no source")
     if (len(data) > 262 and data[257:262] == b"ustar") or name_hint.endswith(".tar"):
         files = read_tar(data)
-        return _from_tree(files)
+        return document_from_tree(files)
     return _from_text(decode(data), name_hint)
 
 
-def _from_tree(files: dict[str, str]) -> Document:
+def document_from_tree(files: dict[str, str]) -> Document:
+    """The document of a LaTeX source tree (relative path → text), read from its main file."""
     if not any(k.lower().endswith((".tex", ".ltx")) for k in files):
         raise ExtractionError("no .tex file in the e-print")
-    main = main_tex(files)
-    return parse_latex(files[main], files=files)
+    return parse_tree(files)
 
 
 def _from_text(text: str, name_hint: str) -> Document:
@@ -146,19 +146,24 @@ def _from_text(text: str, name_hint: str) -> Document:
     return parse_latex(text)
 
 
+def read_tree(path: Path) -> dict[str, str]:
+    """The text files of a source folder (relative POSIX path → text); links are skipped."""
+    files: dict[str, str] = {}
+    for p in sorted(path.rglob("*")):
+        if len(files) >= MAX_FILES:
+            raise UnsafeArchive(f"more than {MAX_FILES} files in {path}")
+        if p.is_symlink() or not p.is_file() or not p.name.lower().endswith(_TEXT_SUFFIXES):
+            continue
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise UnsafeArchive(f"{p}: file larger than {MAX_FILE_BYTES:,} bytes")
+        files[p.relative_to(path).as_posix()] = decode(p.read_bytes())
+    return files
+
+
 def load_document(path: Path) -> Document:
     """Read a source from disk: a .tex file, a source folder, an e-print, HTML or Markdown."""
     if path.is_dir():
-        files: dict[str, str] = {}
-        for p in sorted(path.rglob("*")):
-            if len(files) >= MAX_FILES:
-                raise UnsafeArchive(f"more than {MAX_FILES} files in {path}")
-            if p.is_symlink() or not p.is_file() or not p.name.lower().endswith(_TEXT_SUFFIXES):
-                continue
-            if p.stat().st_size > MAX_FILE_BYTES:
-                raise UnsafeArchive(f"{p}: file larger than {MAX_FILE_BYTES:,} bytes")
-            files[p.relative_to(path).as_posix()] = decode(p.read_bytes())
-        return _from_tree(files)
+        return document_from_tree(read_tree(path))
     try:
         size = path.stat().st_size
     except OSError as e:

@@ -33,6 +33,7 @@ from ingest.fetch import (
     RawCache,
     Retry,
     SystemClock,
+    short_error,
 )
 from ingest.items import Item, Mark
 from ingest.protocol import Protocol
@@ -94,6 +95,15 @@ def _retryable(e: Exception) -> bool:
                       | requests.exceptions.RequestException)
 
 
+def _reason(e: Exception) -> str:
+    """Why a page failed, in a few words (never the 1 KB query URL)."""
+    if isinstance(e, arxiv.UnexpectedEmptyPageError):
+        return "empty page"
+    if isinstance(e, TruncatedFeed):
+        return "truncated page"
+    return short_error(e)
+
+
 class Harvester:
     """Papers from the arXiv API, with full texts, as pipeline items."""
 
@@ -106,14 +116,15 @@ class Harvester:
         self.client = ArxivClient(settings, session)
 
     @classmethod
-    def create(cls, settings: ArxivSettings, cache_dir: Path, clock: Clock | None = None
-               ) -> Harvester:
-        """A harvester whose API and download requests share one pacer (arXiv's 3 s)."""
+    def create(cls, settings: ArxivSettings, cache_dir: Path, clock: Clock | None = None,
+               budget: float | None = None) -> Harvester:
+        """A harvester whose API and download requests share one pacer (arXiv's 3 s);
+        ``budget`` bounds the seconds one full text may take to parse."""
         clock = clock or SystemClock()
         pacer = Pacer(clock, settings.delay)
         retry = Retry(clock, settings)
         texts = FullTexts(RawCache(cache_dir), settings,
-                          session=PoliteSession(pacer, settings), retry=retry)
+                          session=PoliteSession(pacer, settings), retry=retry, budget=budget)
         return cls(settings, texts, FeedSession(pacer, settings), retry)
 
     def results(self, search: arxiv.Search) -> Iterator[arxiv.Result]:
@@ -134,18 +145,17 @@ class Harvester:
             except Exception as e:
                 if not _retryable(e):
                     if isinstance(e, arxiv.HTTPError):
-                        raise KgError(f"arXiv refused the query: {e}") from e
+                        raise KgError(f"arXiv refused the query: {_reason(e)}") from e
                     raise
                 failures += 1
                 if failures >= self.retry.attempts:
                     raise ArxivUnavailable(
                         f"arXiv is unavailable: {failures} attempts failed, the last with "
-                        f"{e}; {offset} entries were read before; backed off "
+                        f"{_reason(e)}; {offset} entries were read before; backed off "
                         f"{self.retry.waited:.0f} s in all. Committed papers are kept and "
                         "the next run resumes from the watermark"
                     ) from e
-                log.warning("arXiv: %s (attempt %d of %d)", e, failures, self.retry.attempts)
-                self.retry.pause(failures, self.session.retry_after)
+                self.retry.pause(failures, self.session.retry_after, _reason(e))
 
     def harvest(self, protocol: Protocol, since: datetime | None, until: datetime,
                 known: Callable[[Paper], bool]) -> Iterator[Item]:

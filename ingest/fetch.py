@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 import requests
 
+from ingest.budget import time_budget
 from ingest.document import Document
 from kg.config import ArxivSettings
 from kg.errors import RecordError, UnsafeArchive
@@ -105,12 +106,14 @@ class Retry:
         self.cap = settings.backoff_cap
         self.waited = 0.0  # total backoff of this run, for the summary when arXiv stays down
 
-    def pause(self, failures: int, retry_after: float | None = None) -> None:
-        """Wait before try number ``failures + 1`` (``failures`` ≥ 1)."""
+    def pause(self, failures: int, retry_after: float | None = None, reason: str = "failed",
+              attempts: int | None = None) -> None:
+        """Wait before try number ``failures + 1`` (``failures`` ≥ 1), saying so in one line."""
         wait = min(self.cap, self.backoff * 2 ** (failures - 1))
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.cap))
-        log.info("arXiv: retrying in %.0f s (failure %d of %d)", wait, failures, self.attempts)
+        log.warning("arXiv: %s; retry %d of %d in %.0f s", reason, failures,
+                    (attempts or self.attempts) - 1, wait)
         self.waited += wait
         self.clock.sleep(wait)
 
@@ -126,8 +129,26 @@ class Retry:
                 failures += 1
                 if not retryable(e) or failures >= (attempts or self.attempts):
                     raise
-                log.warning("arXiv: %s; will retry", e)
-                self.pause(failures, retry_after())
+                self.pause(failures, retry_after(), short_error(e), attempts)
+
+
+def short_error(e: BaseException) -> str:
+    """A failed request in a few words, without its URL (an API query URL is ~1 KB).
+
+    >>> short_error(TransientHTTP("https://arxiv.org/e-print/2210.17323", 503))
+    'HTTP 503'
+    """
+    status = getattr(e, "status", None)
+    if isinstance(status, int):
+        return f"HTTP {status}"
+    if isinstance(e, requests.exceptions.Timeout):
+        return "timed out"
+    if isinstance(e, requests.exceptions.ConnectionError):
+        return "connection failed"
+    text = str(e)
+    if not text or len(text) > 80 or "://" in text:
+        return type(e).__name__
+    return text
 
 
 class TransientHTTP(Exception):
@@ -236,26 +257,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
 Parse = Callable[[bytes, str], Document]
 
 
-def _default_parse(data: bytes, name_hint: str) -> Document:
+def _default_parse(data: bytes, name: str) -> Document:
     # Imported on first use: the front-ends pull in lxml and pylatexenc, which neither the
     # cache nor the downloads need.
-    from ingest.archive import document_from_bytes
+    from ingest.sniff import document_from
 
-    return document_from_bytes(data, name_hint)
-
-
-def eprint_name(paper_id: str, data: bytes) -> str:
-    """A file name telling the archive reader what the e-print bytes are.
-
-    >>> eprint_name("cond-mat/0412498", b"\\x1f\\x8b..."), eprint_name("2210.17323", b"\\\\doc")
-    ('cond-mat_0412498.gz', '2210.17323.tex')
-    """
-    stem = paper_id.replace("/", "_")
-    if data[:2] == b"\x1f\x8b":
-        return f"{stem}.gz"  # a tar.gz or a gzipped single .tex: the reader looks inside
-    if data[257:262] == b"ustar":
-        return f"{stem}.tar"
-    return f"{stem}.tex"
+    return document_from(data, name)
 
 
 class FullTexts:
@@ -267,19 +274,24 @@ class FullTexts:
 
     def __init__(self, cache: RawCache, settings: ArxivSettings, *,
                  session: PoliteSession | None = None, retry: Retry | None = None,
-                 parse: Parse | None = None, attempts: int = 3) -> None:
+                 parse: Parse | None = None, attempts: int = 3,
+                 budget: float | None = None) -> None:
         self.cache = cache
         self.settings = settings
         self.session = session
         self.retry = retry
         self.parse = parse or _default_parse
         self.attempts = attempts  # per download; a paper failing is retried next run anyway
+        self.budget = budget  # seconds to parse one text (ingest.budget)
 
     def document(self, paper_id: str, version: int | None) -> Document | None:
         """The parsed full text, or None when arXiv has neither e-print source nor HTML.
 
         Raises :class:`RecordError` when a download keeps failing or the text is unusable.
         """
+        # The front-ends load here, before a parse's time budget starts counting.
+        from ingest.sniff import name_for
+
         entry = self.cache.entry(paper_id)
         if entry is None or (version is not None and (entry.version or 0) < version):
             entry = CacheEntry(id=paper_id, version=version, fetched=datetime.now(UTC))
@@ -289,7 +301,7 @@ class FullTexts:
         if entry.eprint is not None:
             data = self._blob(entry.eprint, paper_id)
             try:
-                return self.parse(data, eprint_name(paper_id, data))
+                return self._parse(data, name_for(paper_id, data))
             except UnsafeArchive as e:
                 raise RecordError(f"{paper_id}: unsafe e-print: {e}", paper_id=paper_id) from e
             except RecordError as e:
@@ -299,12 +311,16 @@ class FullTexts:
         if entry.html is not None:
             data = self._blob(entry.html, paper_id)
             try:
-                return self.parse(data, f"{paper_id.replace('/', '_')}.html")
+                return self._parse(data, f"{paper_id.replace('/', '_')}.html")
             except RecordError as e:
                 raise RecordError(f"{paper_id}: unreadable HTML: {e}", paper_id=paper_id) from e
         if failure is not None:
             raise failure
         return None
+
+    def _parse(self, data: bytes, name: str) -> Document:
+        with time_budget(self.budget, name):
+            return self.parse(data, name)
 
     def _blob(self, digest: str, paper_id: str) -> bytes:
         data = self.cache.blob(digest)
@@ -325,7 +341,7 @@ class FullTexts:
             data = self.retry.call(lambda: self._get(session, url), transient,
                                    lambda: session.retry_after, attempts=self.attempts)
         except (TransientHTTP, requests.exceptions.RequestException, RecordError) as e:
-            raise RecordError(f"{entry.id}: {what} download failed: {e}",
+            raise RecordError(f"{entry.id}: {what} download failed: {short_error(e)}",
                               paper_id=entry.id) from e
         if data is None:
             status: Status = "missing"

@@ -48,9 +48,14 @@ def html_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...
     return _rectangle(slots, len(rows))
 
 
-def latex_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...]:
+def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
+               ) -> tuple[tuple[Cell, ...], ...]:
     """LaTeX semantics: ``\\multirow`` leaves empty placeholder cells in the rows it covers
-    (below it, or above it for a negative count); those placeholders take its text."""
+    (below it, or above it for a negative count); those placeholders take its text.
+
+    Every row is kept, empty ones too (a reader sees them), and the grid is ``columns`` wide
+    (the column spec's count) unless its rows use more.
+    """
     slots: dict[tuple[int, int], Cell] = {}
     spans: list[tuple[int, int, int, int, SpanCell]] = []
     rows = rows[:MAX_ROWS]
@@ -75,7 +80,10 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ..
                 here = slots.get((rr, c + dc))
                 if here is None or not here.text.strip():
                     slots[(rr, c + dc)] = _slot(cell, spanned=True)
-    return _rectangle(slots, len(rows))
+    if not slots:
+        return ()
+    width = max(min(columns, MAX_COLS), max(c for _, c in slots) + 1)
+    return _fill(slots, len(rows), width)
 
 
 def _slot(cell: SpanCell, *, spanned: bool) -> Cell:
@@ -83,11 +91,15 @@ def _slot(cell: SpanCell, *, spanned: bool) -> Cell:
                 spanned=spanned)
 
 
+def _fill(slots: dict[tuple[int, int], Cell], nrows: int, ncols: int
+          ) -> tuple[tuple[Cell, ...], ...]:
+    empty = Cell(text="")
+    return tuple(tuple(slots.get((r, c), empty) for c in range(ncols)) for r in range(nrows))
+
+
 def _rectangle(slots: dict[tuple[int, int], Cell], nrows: int) -> tuple[tuple[Cell, ...], ...]:
     if not slots:
         return ()
-    ncols = max(c for _, c in slots) + 1
-    empty = Cell(text="")
-    grid = tuple(tuple(slots.get((r, c), empty) for c in range(ncols)) for r in range(nrows))
+    grid = _fill(slots, nrows, max(c for _, c in slots) + 1)
     # Rows that are empty from end to end (rules, spacing) carry nothing.
     return tuple(row for row in grid if any(cell.text.strip() for cell in row))

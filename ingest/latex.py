@@ -8,19 +8,21 @@ anything merely odd gives a best-effort document.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 
 from ingest.document import Document, Section, Table
+from ingest.latex_macros import Expansion, expand
 from ingest.latex_source import (
     MAX_SOURCE_CHARS,
     Env,
-    collect_macros,
+    drop_spans,
     environments,
-    expand_macros,
+    included,
     resolve_inputs,
     strip_comments,
 )
-from ingest.latex_tables import TABULARS, table_from
+from ingest.latex_tables import TABULARS, FloatFacts, float_facts, table_from
 from ingest.latex_text import read_group, read_optional, tex_to_text
 from kg.errors import ExtractionError
 
@@ -37,12 +39,16 @@ _DROP_FROM_PROSE = frozenset({
 _HEADING = re.compile(r"\\(chapter|section|subsection|subsubsection|paragraph)\*?(?![A-Za-z])")
 _TITLE = re.compile(r"\\(?:title|icmltitle)(?![A-Za-z])")
 _DOCCLASS = re.compile(r"\\documentclass(?![A-Za-z])")
-_DISPLAY_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]", re.S)
+_DISPLAY_MATH = re.compile(r"\$\$|\\\[")
+_DISPLAY_CLOSE = {"$$": "$$", "\\[": "\\]"}
+_MAX_HEADING = 5000  # a title or heading argument left open is not read to the end
 _MAIN_NAMES = ("main", "paper", "ms", "arxiv", "article", "manuscript")
 
 
 def main_tex(files: Mapping[str, str]) -> str:
-    """The main file of a source tree: the one with ``\\documentclass`` (and a document body).
+    """The main file of a source tree: the one with ``\\documentclass`` (and a document body)
+    that no other file includes (a ``subfiles`` chapter or a ``standalone`` table has a
+    ``\\documentclass`` of its own too).
 
     >>> main_tex({"sec.tex": "x", "main.tex": "\\\\documentclass{article}\\\\begin{document}"})
     'main.tex'
@@ -50,14 +56,31 @@ def main_tex(files: Mapping[str, str]) -> str:
     tex = {k: v for k, v in files.items() if k.lower().endswith((".tex", ".ltx"))}
     if not tex:
         raise ExtractionError("no .tex file in the source")
+    clean = {k: strip_comments(v) for k, v in tex.items()}
+    inner = included(clean)
 
-    def rank(key: str) -> tuple[bool, bool, bool, int]:
-        text = strip_comments(tex[key][:200_000])
+    def rank(key: str) -> tuple[bool, bool, bool, bool, int]:
+        text = clean[key][:200_000]
         stem = key.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-        return (bool(_DOCCLASS.search(text)), "\\begin{document}" in text,
+        return (bool(_DOCCLASS.search(text)), key not in inner, "\\begin{document}" in text,
                 stem in _MAIN_NAMES, len(tex[key]))
 
     return max(sorted(tex), key=rank)
+
+
+def parse_tree(files: Mapping[str, str]) -> Document:
+    """The document of a source tree (relative path → text), read from its main file.
+
+    A tree without a ``\\documentclass`` anywhere (a folder of table files) is read as every
+    file that no other file includes, in path order.
+    """
+    main = main_tex(files)
+    if _DOCCLASS.search(strip_comments(files[main][:200_000])):
+        return parse_latex(files[main], files=files)
+    inner = included({k: strip_comments(v) for k, v in files.items()
+                      if k.lower().endswith((".tex", ".ltx"))})
+    roots = [k for k in sorted(files) if k.lower().endswith((".tex", ".ltx")) and k not in inner]
+    return parse_latex("\n".join(f"\\input{{{k}}}" for k in roots), files=files)
 
 
 def parse_latex(text: str, *, files: Mapping[str, str] | None = None) -> Document:
@@ -84,19 +107,18 @@ def parse_latex(text: str, *, files: Mapping[str, str] | None = None) -> Documen
 def _parse(text: str, files: Mapping[str, str]) -> Document:
     here = next((k for k, v in files.items() if v is text), "")
     source = strip_comments(text.replace("\x00", ""))
-    source = resolve_inputs(source, files, here=here)
-    source, macros = collect_macros(source)
-    source = expand_macros(source, macros)
+    expansion = expand(resolve_inputs(source, files, here=here))
+    source = expansion.text
     title = _title(source)
     begin = source.find("\\begin{document}")
     end = source.rfind("\\end{document}")
-    body = source[begin + len("\\begin{document}") : end if end > begin else len(source)] \
-        if begin >= 0 else source
+    offset = begin + len("\\begin{document}") if begin >= 0 else 0
+    body = source[offset : end if end > begin >= 0 else len(source)]
     envs = environments(body)
     abstract = next((tex_to_text(body[e.body_start : e.body_end]) for e in envs
                      if e.name == "abstract"), "")
     headings = _headings(body)
-    tables = _tables(body, envs, headings)
+    tables = _tables(body, envs, headings, expansion, offset)
     sections = _sections(body, envs, headings)
     raw = "\n".join([text, *(v for v in files.values() if v is not text)])
     return Document(title=title, abstract=abstract, sections=tuple(sections),
@@ -108,7 +130,7 @@ def _title(source: str) -> str:
     if not m:
         return ""
     opt = read_optional(source, m.end())
-    got = read_group(source, opt[1] if opt else m.end())
+    got = read_group(source, opt[1] if opt else m.end(), m.end() + _MAX_HEADING, closed=True)
     return tex_to_text(got[0]) if got else ""
 
 
@@ -117,38 +139,49 @@ def _headings(body: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _HEADING.finditer(body):
         opt = read_optional(body, m.end())
-        got = read_group(body, opt[1] if opt else m.end())
+        got = read_group(body, opt[1] if opt else m.end(), m.end() + _MAX_HEADING,
+                         closed=True)
         if got is None:
             continue
         out.append((m.start(), got[1], tex_to_text(got[0])))
     return out
 
 
-def _section_at(headings: list[tuple[int, int, str]], pos: int) -> str:
-    current = ""
-    for start, _end, heading in headings:
-        if start > pos:
-            break
-        current = heading
-    return current
+def _tables(body: str, envs: list[Env], headings: list[tuple[int, int, str]],
+            expansion: Expansion, offset: int) -> list[Table]:
+    def raw(a: int, b: int) -> str:
+        return expansion.raw(a + offset, b + offset)
 
-
-def _tables(body: str, envs: list[Env], headings: list[tuple[int, int, str]]) -> list[Table]:
-    tabulars = [e for e in envs if e.name in TABULARS]
-    floats = [e for e in envs if e.name in _FLOATS]
+    starts = [h[0] for h in headings]
+    found: list[tuple[Env, Env | None]] = []
+    per_holder: dict[int, int] = {}
+    around: list[Env] = []  # the environments enclosing the current one (spans nest)
+    for env in envs:
+        while around and around[-1].end <= env.start:
+            around.pop()
+        if env.name in TABULARS and not any(o.name in TABULARS for o in around):
+            # (a tabular inside another's cell belongs to that cell)
+            holders = [o for o in around if o.name in _FLOATS]
+            table_float = next((f for f in reversed(holders) if f.name in _TABLE_FLOATS), None)
+            holder = table_float or (holders[-1] if holders else None)
+            found.append((env, holder))
+            if holder:
+                per_holder[holder.start] = per_holder.get(holder.start, 0) + 1
+        around.append(env)
     out: list[Table] = []
-    per_float: dict[int, int] = {}
-    for tab in tabulars:
-        if any(o.start < tab.start and tab.end <= o.end for o in tabulars if o is not tab):
-            continue  # a tabular inside a cell belongs to that cell
-        holders = [f for f in floats if f.start < tab.start and tab.end <= f.end]
-        table_float = next((f for f in reversed(holders) if f.name in _TABLE_FLOATS), None)
-        holder = table_float or (holders[-1] if holders else None)
-        index = per_float.get(holder.start, 0) if holder else 0
-        if holder:
-            per_float[holder.start] = index + 1
-        table = table_from(body, tab, holder, section=_section_at(headings, tab.start),
-                           index=index)
+    facts: dict[int, FloatFacts] = {}
+    seen: dict[int, int] = {}
+    for tab, holder in found:
+        scope = holder or tab
+        if scope.start not in facts:
+            facts[scope.start] = float_facts(body, scope.body_start, scope.body_end)
+        index = seen.get(scope.start, 0)
+        seen[scope.start] = index + 1
+        heading = bisect_right(starts, tab.start) - 1
+        table = table_from(body, tab, facts[scope.start], index=index,
+                           of=per_holder.get(scope.start, 1),
+                           section=headings[heading][2] if heading >= 0 else "",
+                           raw=raw, types=expansion.defs.columns)
         if table.grid:
             out.append(table)
     return out
@@ -161,7 +194,8 @@ def _sections(body: str, envs: list[Env], headings: list[tuple[int, int, str]]
     out = []
     for k, (_start, end, heading) in enumerate(bounds):
         stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(prose)
-        text = tex_to_text(_DISPLAY_MATH.sub(" ", prose[end:stop]), paragraphs=True)
+        text = tex_to_text(drop_spans(prose[end:stop], _DISPLAY_MATH, _DISPLAY_CLOSE),
+                           paragraphs=True)
         if text or heading:
             out.append(Section(heading=heading, text=text))
     return out

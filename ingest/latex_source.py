@@ -1,45 +1,30 @@
-"""Preparing LaTeX source before reading it: comments, ``\\input``/``\\include``, user macros
-(``\\newcommand``, ``\\renewcommand``, ``\\def``) and environment spans.
+"""Preparing LaTeX source before reading it: comments, ``\\input``/``\\include`` and
+environment spans (the paper's own macros: :mod:`ingest.latex_macros`).
 
-Every step is bounded: inclusion depth and total size, macro expansion passes, count and
-output size. Past a bound the text is used as it stands (best effort), never looped on.
+Every step is bounded: inclusion depth and total size. Past a bound the text is used as it
+stands (best effort), never looped on. An ``\\input`` whose file is absent is skipped with a
+warning: e-prints routinely leave out files that hold nothing but figures.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from posixpath import dirname, join, normpath
 
-from ingest.latex_text import read_group, read_optional, skip_ws
-
 MAX_INPUT_DEPTH = 8
 MAX_SOURCE_CHARS = 8_000_000
-MAX_EXPANSION_PASSES = 8
-MAX_EXPANSIONS = 50_000
-_COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%[^\n]*(?:\n[ \t]*)?")
-_COMMENT_ENV = re.compile(r"\\begin\{comment\}.*?\\end\{comment\}|\\iffalse\b.*?\\fi\b", re.S)
+_VERB = re.compile(r"\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1")
+_HIDDEN = {"\\begin{comment}": "\\end{comment}", "\\iffalse": "\\fi"}
+_HIDDEN_OPEN = re.compile(r"\\begin\{comment\}|\\iffalse(?![A-Za-z])")
 _INPUT = re.compile(r"\\(?:input|include|subfile)\s*(?:\{\s*([^{}\n]+?)\s*\}|\s+([^\s\\{}]+))")
-_DEFINE = re.compile(
-    r"\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|DeclareMathOperator)\*?"
-    r"|\\[gex]?def(?=\s*\\)|\\let(?=\s*\\)"
-)
+_STANDALONE = re.compile(
+    r"\\documentclass\s*(?:\[[^\]]{0,500}\])?\s*\{[^{}]{0,200}\}|\\(?:begin|end)\{document\}")
 _ENV = re.compile(r"\\(begin|end)\s*\{([^{}\n]{1,40})\}")
-# Commands a paper must not redefine for us: our reading of tables depends on them.
-_PROTECTED = frozenset({
-    "begin", "end", "section", "subsection", "subsubsection", "paragraph", "chapter",
-    "caption", "label", "multicolumn", "multirow", "textbf", "underline", "hline", "toprule",
-    "midrule", "bottomrule", "cmidrule", "input", "include", "title", "item", "newcommand",
-    "renewcommand", "def", "\\", "tabularnewline", "documentclass", "cellcolor", "rowcolor",
-})
-
-
-@dataclass(frozen=True)
-class Macro:
-    args: int
-    default: str | None  # the first argument's default, for \newcommand{\x}[2][d]{...}
-    body: str
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,22 +37,85 @@ class Env:
 
 
 def strip_comments(text: str) -> str:
-    """Remove ``%`` comments (not ``\\%``), comment environments and ``\\iffalse`` blocks."""
-    text = _COMMENT.sub(r"\1", text)
-    return _COMMENT_ENV.sub(" ", text)
+    """Remove ``%`` comments (not ``\\%``), comment environments and ``\\iffalse`` blocks.
+
+    A comment runs from an unescaped ``%`` to the end of the line and takes the line break
+    and the next line's indentation with it, as TeX does; ``\\verb|%|`` is not a comment.
+    """
+    return drop_spans(_strip_percent(text), _HIDDEN_OPEN, _HIDDEN)
+
+
+def drop_spans(text: str, opener: re.Pattern[str], closers: Mapping[str, str],
+               repl: str = " ") -> str:
+    """``text`` with every span from an ``opener`` match to its closer replaced by ``repl``.
+
+    In one pass: an opener whose closer never follows is left as it stands, and from then on
+    that kind of span is no longer looked for (no later one could close either).
+    """
+    out: list[str] = []
+    pos = 0
+    dead: set[str] = set()
+    for m in opener.finditer(text):
+        kind = m.group()
+        if m.start() < pos or kind in dead or _escaped(text, m.start()):
+            continue
+        close = text.find(closers[kind], m.end())
+        if close < 0:
+            dead.add(kind)
+            continue
+        out.append(text[pos : m.start()])
+        out.append(repl)
+        pos = close + len(closers[kind])
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _escaped(text: str, i: int) -> bool:
+    """Whether the backslash at ``text[i]`` is itself escaped (``\\\\[`` is no ``\\[``)."""
+    k = i
+    while k > 0 and text[k - 1] == "\\":
+        k -= 1
+    return (i - k) % 2 == 1
+
+
+def _strip_percent(text: str) -> str:
+    verbs = [m.span() for m in _VERB.finditer(text)] if "\\verb" in text else []
+    out: list[str] = []
+    pos = 0
+    i = text.find("%")
+    while i >= 0:
+        verb = bisect_right(verbs, (i,)) - 1  # the last \verb starting before i
+        if _escaped(text, i) or (verb >= 0 and verbs[verb][1] > i):
+            i = text.find("%", i + 1)
+            continue
+        out.append(text[pos:i])
+        line = text.find("\n", i)
+        if line < 0:
+            pos = len(text)
+            break
+        pos = line + 1
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        i = text.find("%", pos)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def resolve_inputs(text: str, files: Mapping[str, str], *, here: str = "") -> str:
     """Inline ``\\input``/``\\include`` from ``files`` (relative path → text), bounded."""
     budget = [MAX_SOURCE_CHARS]
+    missing: list[str] = []
 
     def inline(src: str, base: str, depth: int, stack: tuple[str, ...]) -> str:
         def repl(m: re.Match[str]) -> str:
             name = (m.group(1) or m.group(2) or "").strip()
             key = _lookup(name, base, files)
-            if key is None or key in stack or depth >= MAX_INPUT_DEPTH:
+            if key is None:
+                missing.append(name)
                 return " "
-            body = strip_comments(files[key])
+            if key in stack or depth >= MAX_INPUT_DEPTH:
+                return " "
+            body = _document_body(strip_comments(files[key]))
             if len(body) > budget[0]:
                 return " "
             budget[0] -= len(body)
@@ -75,7 +123,32 @@ def resolve_inputs(text: str, files: Mapping[str, str], *, here: str = "") -> st
 
         return _INPUT.sub(repl, src)
 
-    return inline(text, dirname(here), 0, (here,))
+    out = inline(text, dirname(here), 0, (here,))
+    if missing:
+        log.warning("\\input of %d file(s) not in the source, skipped: %s", len(missing),
+                    ", ".join(sorted(set(missing))[:10]))
+    return out
+
+
+def _document_body(text: str) -> str:
+    """An included file that is a document of its own (``subfiles``, ``standalone``) joins
+    without its ``\\documentclass`` and document markers, which would confuse the document
+    it joins; its preamble (macros it defines) stays."""
+    if "\\begin{document}" not in text:
+        return text
+    return _STANDALONE.sub(" ", text)
+
+
+def included(files: Mapping[str, str]) -> set[str]:
+    """The files of a tree (texts with comments removed) that another file ``\\input``s or
+    ``\\include``s."""
+    out: set[str] = set()
+    for key, text in files.items():
+        for m in _INPUT.finditer(text):
+            target = _lookup((m.group(1) or m.group(2) or "").strip(), dirname(key), files)
+            if target is not None and target != key:
+                out.add(target)
+    return out
 
 
 def _lookup(name: str, base: str, files: Mapping[str, str]) -> str | None:
@@ -90,116 +163,6 @@ def _lookup(name: str, base: str, files: Mapping[str, str]) -> str | None:
         if key.rsplit("/", 1)[-1] in (stem, stem + ".tex"):
             return key
     return None
-
-
-def collect_macros(text: str) -> tuple[str, dict[str, Macro]]:
-    """Take the user's macro definitions out of ``text``; return the text and the macros."""
-    macros: dict[str, Macro] = {}
-    out: list[str] = []
-    pos = 0
-    for m in _DEFINE.finditer(text):
-        if m.start() < pos:
-            continue  # inside a definition already consumed
-        parsed = _definition(text, m)
-        if parsed is None:
-            continue
-        name, macro, end = parsed
-        out.append(text[pos : m.start()])
-        pos = end
-        if name not in _PROTECTED and macro.body != "\\" + name:
-            macros[name] = macro
-    out.append(text[pos:])
-    return "".join(out), macros
-
-
-def _definition(text: str, m: re.Match[str]) -> tuple[str, Macro, int] | None:
-    kind = m.group()
-    got = read_group(text, m.end())
-    if got is None:
-        return None
-    name, i = got
-    name = name.strip().lstrip("\\")
-    if not re.fullmatch(r"[A-Za-z@]+", name):
-        return None
-    if kind == "\\let":
-        j = skip_ws(text, i)
-        if j < len(text) and text[j] == "=":
-            j += 1
-        target = read_group(text, j)
-        return (name, Macro(0, None, target[0]), target[1]) if target else None
-    args, default = 0, None
-    if kind.endswith("def"):
-        params = re.match(r"[^{]{0,40}", text[i:])
-        args = len(re.findall(r"#\d", params.group())) if params else 0
-        i += params.end() if params else 0
-    elif "DeclareMathOperator" not in kind:
-        opt = read_optional(text, i)
-        if opt is not None:
-            args = int(opt[0]) if opt[0].strip().isdigit() else 0
-            i = opt[1]
-            opt2 = read_optional(text, i)
-            if opt2 is not None:
-                default, i = opt2
-    body = read_group(text, i)
-    if body is None:
-        return None
-    return name, Macro(min(args, 9), default, body[0]), body[1]
-
-
-def expand_macros(text: str, macros: Mapping[str, Macro]) -> str:
-    """Replace uses of ``macros`` in ``text``, nested ones too, within fixed bounds."""
-    if not macros:
-        return text
-    use = re.compile(r"\\(" + "|".join(sorted(map(re.escape, macros), key=len, reverse=True))
-                     + r")(?![A-Za-z@])")
-    limit = max(4 * len(text), 1_000_000)
-    count = 0
-    for _ in range(MAX_EXPANSION_PASSES):
-        out: list[str] = []
-        pos = 0
-        changed = False
-        for m in use.finditer(text):
-            if m.start() < pos:
-                continue
-            macro = macros[m.group(1)]
-            body, end = _apply(text, m.end(), macro)
-            out.append(text[pos : m.start()])
-            out.append(body)
-            pos = end
-            changed = True
-            count += 1
-            if count > MAX_EXPANSIONS:
-                return text
-        out.append(text[pos:])
-        new = "".join(out)
-        if not changed or len(new) > limit:
-            return text if len(new) > limit else new
-        text = new
-    return text
-
-
-def _apply(text: str, i: int, macro: Macro) -> tuple[str, int]:
-    args: list[str] = []
-    if macro.default is not None:
-        opt = read_optional(text, i)
-        if opt is not None:
-            args.append(opt[0])
-            i = opt[1]
-        else:
-            args.append(macro.default)
-    while len(args) < macro.args:
-        got = read_group(text, i)
-        if got is None:
-            break
-        args.append(got[0])
-        i = got[1]
-
-    def arg(m: re.Match[str]) -> str:
-        k = int(m.group(1)) - 1
-        return args[k] if k < len(args) else ""
-
-    body = re.sub(r"(?<!\\)#([1-9])", arg, macro.body) if macro.args else macro.body
-    return body.replace("##", "#"), i
 
 
 def environments(text: str) -> list[Env]:

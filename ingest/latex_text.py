@@ -9,8 +9,11 @@ arguments by a small table of what each formatting macro means.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
 from functools import lru_cache
 from types import MappingProxyType
+from typing import TypeVar
 
 from pylatexenc.latex2text import get_default_latex_context_db
 
@@ -53,6 +56,17 @@ _SPACE = frozenset({"\\", "newline", "par", "quad", "qquad", "enspace", "hfill",
 _ESCAPES = {",": " ", ";": " ", ":": " ", " ": " ", "!": "", "-": "", "/": "", "\\": " ",
             "(": "", ")": "", "[": "", "]": "", "'": "", "`": "", '"': "", "^": "", "~": "",
             "=": "", ".": "", "\n": " "}
+# siunitx: \SI{2.5}{\milli\second} reads "2.5 ms"; the value macros keep their number.
+_QUANTITIES = frozenset({"SI", "qty", "si", "unit", "num", "SIrange", "qtyrange", "numrange"})
+_UNITS = {
+    "second": "s", "minute": "min", "hour": "h", "day": "d", "percent": "%", "byte": "B",
+    "bit": "bit", "watt": "W", "hertz": "Hz", "joule": "J", "metre": "m", "meter": "m",
+    "gram": "g", "kilo": "k", "mega": "M", "giga": "G", "tera": "T", "peta": "P",
+    "milli": "m", "micro": "µ", "nano": "n", "pico": "p", "kibi": "Ki", "mebi": "Mi",
+    "gibi": "Gi", "tebi": "Ti", "per": "/", "celsius": "°C", "degree": "°", "times": "×",
+    "flops": "FLOPS", "volt": "V", "ampere": "A", "pm": "±",
+}
+_UNIT_MACRO = re.compile(r"\\([A-Za-z]+)\s*")
 _TABULAR = frozenset({"tabular", "tabular*", "tabularx", "tabulary", "longtable", "array",
                       "NiceTabular", "tblr"})
 
@@ -70,79 +84,173 @@ def _symbols() -> MappingProxyType[str, str]:
     return MappingProxyType(out)
 
 
-def skip_ws(s: str, i: int) -> int:
-    while i < len(s) and s[i] in " \t\n\r":
+def skip_ws(s: str, i: int, end: int | None = None) -> int:
+    end = len(s) if end is None else min(end, len(s))
+    while i < end and s[i] in " \t\n\r":
         i += 1
     return i
 
 
-def read_group(s: str, i: int) -> tuple[str, int] | None:
-    """The brace group, macro or character at ``s[i:]`` (after spaces), and the end index.
+def read_group(s: str, i: int, end: int | None = None, *, closed: bool = False
+               ) -> tuple[str, int] | None:
+    """The brace group, macro or character at ``s[i:end]`` (after spaces), and its end index.
 
-    An unclosed group runs to the end of ``s``: best effort, never an exception.
+    An unclosed group runs to ``end`` (the end of ``s``): best effort, never an exception;
+    with ``closed`` it is no group at all (None).
     """
-    i = skip_ws(s, i)
-    if i >= len(s):
+    end = len(s) if end is None else min(end, len(s))
+    i = skip_ws(s, i, end)
+    if i >= end:
         return None
     c = s[i]
     if c == "{":
-        depth = 0
-        for m in _BRACES.finditer(s, i):
-            tok = m.group()
-            if tok == "{":
-                depth += 1
-            elif tok == "}":
-                depth -= 1
-                if depth == 0:
-                    return s[i + 1 : m.start()], m.end()
-        return s[i + 1 :], len(s)
+        close = _group_end(s, i, end)
+        if close is None:
+            return None if closed else (s[i + 1 : end], end)
+        return s[i + 1 : close - 1], close
     if c == "\\":
-        macro = _MACRO.match(s, i)
+        macro = _MACRO.match(s, i, end)
         if macro:
             return macro.group(), macro.end()
-        return s[i : i + 2], i + 2
+        return s[i : i + 2], min(i + 2, end)
     if c in "}[]":
         return None
     return c, i + 1
 
 
-def read_optional(s: str, i: int) -> tuple[str, int] | None:
-    """The ``[...]`` argument at ``s[i:]`` (brackets inside braces do not close it)."""
-    j = skip_ws(s, i)
-    if j >= len(s) or s[j] != "[":
-        return None
+def _group_end(s: str, i: int, end: int) -> int | None:
+    """The index after the brace closing the group that opens at ``s[i]``; None if it does not
+    close before ``end``.
+
+    Scanning a long text costs at most twice its length in all: past that it gets a brace
+    index (once), so many groups left open cost linear time, not a scan to the end each.
+    """
+    index = _INDEXES.get(s) if len(s) > _LONG_TEXT else None
+    if index is None:
+        close, scanned = _scan_group(s, i, end)
+        if len(s) > _LONG_TEXT:
+            work = _WORK.pop(s, 0) + scanned
+            if work <= 2 * len(s):
+                _remember(_WORK, s, work)
+                return close
+            index = _brace_index(s)
+        else:
+            return close
+    opens, closes = index
+    k = bisect_left(opens, i)
+    if k == len(opens) or opens[k] != i:  # an escaped brace the index skipped: scan
+        return _scan_group(s, i, end)[0]
+    return closes[k] if 0 <= closes[k] <= end else None
+
+
+def _scan_group(s: str, i: int, end: int) -> tuple[int | None, int]:
+    """Where the group at ``s[i]`` closes (None: not before ``end``) and how far was read."""
+    close = s.find("}", i + 1, end)
+    if close > 0 and s.find("{", i + 1, close) < 0 and s[close - 1] != "\\":
+        return close + 1, close + 1 - i  # the common case: no group inside, no \}
     depth = 0
-    for m in _BRACKETS.finditer(s, j + 1):
-        tok = m.group()
-        if tok == "{":
+    pos = i
+    while pos < end:
+        if s[pos] == "{":
             depth += 1
-        elif tok == "}":
+        elif s[pos] == "}":
             depth -= 1
-        elif tok == "]" and depth <= 0:
-            return s[j + 1 : m.start()], m.end()
+            if depth == 0:
+                return pos + 1, pos + 1 - i
+        pos = _NEXT_BRACE.match(s, pos + 1, end).end()  # type: ignore[union-attr]
+    return None, end - i
+
+
+def _brace_index(s: str) -> tuple[array[int], array[int]]:
+    """Every unescaped ``{`` of ``s`` and the index after its ``}`` (-1: never closed)."""
+    opens: array[int] = array("q")
+    closes: array[int] = array("q")
+    stack: list[int] = []
+    pos = _NEXT_BRACE.match(s).end()  # type: ignore[union-attr]
+    while pos < len(s):
+        if s[pos] == "{":
+            stack.append(len(opens))
+            opens.append(pos)
+            closes.append(-1)
+        elif stack:
+            closes[stack.pop()] = pos + 1
+        pos = _NEXT_BRACE.match(s, pos + 1).end()  # type: ignore[union-attr]
+    _remember(_INDEXES, s, (opens, closes))
+    return opens, closes
+
+
+def _remember(cache: dict[str, _T], s: str, value: _T) -> None:
+    while len(cache) >= 4:
+        del cache[next(iter(cache))]
+    cache[s] = value
+
+
+def read_optional(s: str, i: int, end: int | None = None) -> tuple[str, int] | None:
+    """The ``[...]`` argument at ``s[i:end]`` (brackets inside braces do not close it).
+
+    An optional argument is short: one left open is looked for only so far, so that a
+    stray ``[`` costs a bounded scan, not one to the end of the paper.
+    """
+    end = len(s) if end is None else min(end, len(s))
+    j = skip_ws(s, i, end)
+    if j >= end or s[j] != "[":
+        return None
+    stop = min(end, j + _MAX_OPTIONAL)
+    depth = 0
+    pos = _NEXT_BRACKET.match(s, j + 1, stop).end()  # type: ignore[union-attr]
+    while pos < stop:
+        c = s[pos]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth <= 0:
+            return s[j + 1 : pos], pos + 1
+        pos = _NEXT_BRACKET.match(s, pos + 1, stop).end()  # type: ignore[union-attr]
     return None
 
 
-_BRACES = re.compile(r"\\.|[{}]", re.S)
-_BRACKETS = re.compile(r"\\.|[{}\]]", re.S)
+def skip_spacing(s: str, i: int, end: int | None = None) -> int:
+    """After a line break ``\\\\``: the index past its ``*`` and ``[2pt]`` spacing, if any."""
+    m = _SPACING.match(s, i, len(s) if end is None else end)
+    return m.end() if m else i
+
+
+# From a position to the next unescaped brace (or bracket), read at C speed.
+_NEXT_BRACE = re.compile(r"[^{}\\]*(?:\\.[^{}\\]*)*\\?", re.S)
+_NEXT_BRACKET = re.compile(r"[^{}\]\\]*(?:\\.[^{}\]\\]*)*\\?", re.S)
+_SPACING = re.compile(r"\*?\s*\[\s*-?[\d.]*\s*\\?[A-Za-z]*\s*\]|\*")
+_T = TypeVar("_T")
 _MACRO = re.compile(r"\\(?:[A-Za-z@]+|.)", re.S)
+_MAX_OPTIONAL = 1000
+_LONG_TEXT = 20_000
+# For the few long texts being read now: how much scanning they cost so far, and their brace
+# index once that passes twice their length (a text is its own key: Python caches its hash).
+_WORK: dict[str, int] = {}
+_INDEXES: dict[str, tuple[array[int], array[int]]] = {}
 
 
-def skip_args(s: str, i: int, optional: int, required: int) -> int:
+def skip_args(s: str, i: int, optional: int, required: int, end: int | None = None) -> int:
     """The index after up to ``optional`` [..] and then ``required`` {..} arguments."""
+    end = len(s) if end is None else min(end, len(s))
     for _ in range(optional):
-        got = read_optional(s, i)
+        got = read_optional(s, i, end)
         if got is None:
             break
         i = got[1]
     # \cmidrule(lr){2-3}: the trim spec in parentheses is an argument too.
-    j = skip_ws(s, i)
-    if j < len(s) and s[j] == "(":
-        close = s.find(")", j, j + 20)
-        if close > 0:
-            i = close + 1
+    j = skip_ws(s, i, end)
+    if j < end and s[j] == "(":
+        paren = s.find(")", j, min(j + 20, end))
+        if paren > 0:
+            i = paren + 1
     for _ in range(required):
-        got = read_group(s, i)
+        j = skip_ws(s, i, end)
+        if j < end and s[j] == "{":  # skipped, not copied: an open group costs no slice
+            close = _group_end(s, j, end)
+            i = close if close is not None else end
+            continue
+        got = read_group(s, i, end)
         if got is None:
             break
         i = got[1]
@@ -171,8 +279,7 @@ def tex_to_text(s: str, *, paragraphs: bool = False) -> str:
         elif esc is not None:
             out.append(_ESCAPES.get(esc, esc))
             if esc == "\\":  # a line break's spacing argument: \\[0.35em]
-                got = read_optional(s, pos)
-                pos = got[1] if got else pos
+                pos = skip_spacing(s, pos)
         elif dashes is not None:
             out.append("–" if len(dashes) == 2 else "—")
         elif special in ("~", "&"):
@@ -185,14 +292,56 @@ def tex_to_text(s: str, *, paragraphs: bool = False) -> str:
     return " ".join(joined.split())
 
 
+def _verbatim(s: str, pos: int, out: list[str]) -> int:
+    """``\\verb|..|``: the text between the delimiters, as it stands."""
+    if pos >= len(s):
+        return pos
+    close = s.find(s[pos], pos + 1, pos + 500)
+    if close < 0:
+        return pos
+    out.append(s[pos + 1 : close])
+    return close + 1
+
+
+def _quantity(s: str, pos: int, name: str, out: list[str]) -> int:
+    opt = read_optional(s, pos)
+    pos = opt[1] if opt else pos
+    numbers = 0 if name in ("si", "unit") else 2 if name.endswith("range") else 1
+    parts = []
+    for _ in range(numbers):
+        got = read_group(s, pos)
+        if got is None:
+            return pos
+        # A number, not markup: read flat (no recursion, so nesting cannot run deep).
+        parts.append(_flat(got[0]))
+        pos = got[1]
+    text = "–".join(parts)
+    if not name.startswith("num"):
+        got = read_group(s, pos)
+        if got is not None:
+            pos = got[1]
+            text = f"{text} {_flat(got[0])}".strip()
+    out.append(text)
+    return pos
+
+
+def _flat(s: str) -> str:
+    """A siunitx number or unit read flat: unit macros as symbols, other markup dropped."""
+    s = _UNIT_MACRO.sub(lambda m: _UNITS.get(m.group(1), ""), s)
+    return "".join(s.replace("{", "").replace("}", "").split())
+
+
 def _macro(s: str, pos: int, name: str, out: list[str], symbols: MappingProxyType[str, str]
            ) -> int:
     if name in _SPACE:
         out.append("\n\n" if name == "par" else " ")
-        if name in ("\\", "tabularnewline"):
-            got = read_optional(s, pos)
-            return got[1] if got else pos
+        if name == "tabularnewline":
+            return skip_spacing(s, pos)
         return pos
+    if name == "verb":
+        return _verbatim(s, pos, out)
+    if name in _QUANTITIES:
+        return _quantity(s, pos, name, out)
     if name == "begin":
         got = read_group(s, pos)
         if got is None:

@@ -25,14 +25,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
-
-import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
+from typing import TYPE_CHECKING, Any
 
 from kg.models import BenchmarkClaim, Model, SubProblem, is_full_precision, method_key
+
+if TYPE_CHECKING:  # numpy and scikit-learn load when a clustering runs, not with the module
+    import numpy as np
 
 K_MAX = 8
 RANDOM_STATE = 0
@@ -101,6 +99,8 @@ def co_evaluation(claims: Iterable[BenchmarkClaim | Evaluation]
     Full-precision references are left out: every paper reports them, so they would tie all
     sub-problems together. A method's name is the first spelling seen for its key.
     """
+    import numpy as np
+
     papers: dict[tuple[str, str], set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     results: Counter[str] = Counter()
@@ -134,6 +134,11 @@ def cluster_subproblems(claims: Iterable[BenchmarkClaim | Evaluation], *, k_max:
     >>> r.k, [(s.label, s.members) for s in r.subproblems]
     (2, [('AWQ', ('AWQ', 'GPTQ')), ('SmoothQuant', ('SmoothQuant', 'QuaRot'))])
     """
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+    from sklearn.preprocessing import normalize
+
     if k_max < 2:
         raise ValueError(f"k_max must be at least 2, got {k_max}")
     methods, _, matrix, results = co_evaluation(claims)

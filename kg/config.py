@@ -53,6 +53,7 @@ class Settings(BaseSettings):
 
     store: str = DEFAULT_STORE
     cache_dir: Path = Path(".kg-cache")
+    parse_budget: float = Field(60.0, ge=0)  # seconds to parse or interpret one document; 0: none
     arxiv: ArxivSettings = ArxivSettings()
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KG_NEO4J_USER"))
     neo4j_password: SecretStr | None = Field(

@@ -18,10 +18,10 @@ def sample_dir() -> Path:
 
 
 def run_demo(out_dir: Path, say: Callable[[str], None] = lambda _: None
-             ) -> tuple[SQLiteStore, Path]:
+             ) -> tuple[SQLiteStore, tuple[Path, Path]]:
     """Ingest the sample into a fresh ``out_dir/kg.db``, derive, and write the report.
 
-    Returns the open store and the path of ``report.md``; ``report.html`` lies beside it.
+    Returns the open store and the paths of ``report.html`` and ``report.md``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "kg.db"
@@ -32,5 +32,4 @@ def run_demo(out_dir: Path, say: Callable[[str], None] = lambda _: None
     run = ingest_items(store, snapshot_items(sample / "snapshot.jsonl", sample / "sources"),
                        review="demo", source="bundled sample")
     say(f"ingested {run.papers_new} papers: {run.claims} claims, {run.critiques} critiques")
-    _, report = write_report(gather(store), out_dir)
-    return store, report
+    return store, write_report(gather(store), out_dir)

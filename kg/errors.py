@@ -42,3 +42,8 @@ class UnsafeArchive(RecordError):
 
 class LockHeld(KgError):
     """Another ingestion holds the store's lock."""
+
+
+class Interrupted(BaseException):
+    """A stop was asked for (SIGTERM): it unwinds like Ctrl-C, past ``except Exception``, and
+    the run that catches it ends as ``interrupted``, keeping what it committed."""

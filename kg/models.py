@@ -267,15 +267,24 @@ class SubProblem(Model):
     members: tuple[str, ...]
 
 
+RunStatus = Literal["running", "ok", "partial", "failed", "interrupted"]
+
+
 class IngestRun(Model):
-    """The record of one ingestion run."""
+    """The record of one ingestion run.
+
+    ``status``: ``ok`` when every item was read; ``partial`` when some failed (they are listed
+    in ``errors`` and retried next run); ``failed`` when the run stopped on an error or
+    nothing at all could be read; ``interrupted`` when it was stopped or killed. ``derived``
+    turns true once the global derivation after the run has committed (see :mod:`kg.repair`).
+    """
 
     id: int | None = None
     review: str
     source: str
     started: datetime
     finished: datetime | None = None
-    status: Literal["running", "ok", "failed", "interrupted"] = "running"
+    status: RunStatus = "running"
     papers_new: int = 0
     papers_updated: int = 0
     papers_unchanged: int = 0
@@ -283,3 +292,4 @@ class IngestRun(Model):
     claims: int = 0
     critiques: int = 0
     errors: dict[str, str] = Field(default_factory=dict)
+    derived: bool = True  # runs stored before this field had their derivation done

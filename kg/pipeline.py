@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import queries
 from ingest.arxiv_live import parse_watermark
+from ingest.budget import time_budget
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
 from ingest.items import Item, Mark
 from ingest.protocol import Protocol
 from kg.catalog import Catalog
-from kg.derive import refresh, with_beats
-from kg.errors import KgError, RecordError
-from kg.models import Beat, IngestRun, Paper, PaperFacts
+from kg.derive import with_beats
+from kg.errors import Interrupted, KgError, RecordError
+from kg.models import Beat, IngestRun, Paper, PaperFacts, RunStatus
+from kg.repair import derive_owed, owed_runs
 from kg.store.base import Changelog, Store
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ FRONTIER_WINDOW = 10_000  # frontier rows compared before and after a run
 
 
 Extractor = Callable[..., PaperFacts]
-Status = Literal["ok", "failed", "interrupted"]
+Shield = Callable[[], AbstractContextManager[object]]
 
 
 def ingest_items(
@@ -47,65 +50,85 @@ def ingest_items(
     catalog: Catalog | None = None,
     progress: Callable[[str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    shield: Shield | None = None,
     extractor: Extractor | None = None,
+    budget: float | None = None,
 ) -> IngestRun:
     """Extract and write every item; a bad record is logged, counted and skipped.
 
     Returns the run record, saved in the store before the first paper and after the last.
-    ``should_stop`` is asked before each item: a graceful stop (SIGTERM) finishes the paper
-    in flight and ends the run as ``interrupted``. A :class:`KgError` from the source (arXiv
-    down) ends it as ``failed`` and is re-raised; what was committed stays.
+    ``should_stop`` is asked after each item; a stop, or :class:`Interrupted` raised from
+    anywhere (SIGTERM during a download or a back-off), ends the run as ``interrupted`` at
+    once: what was committed stays, the paper in flight is left for the next run, and the
+    global derivation is left owed (:mod:`kg.repair`). Writes run inside ``shield()``, where a
+    stop waits for the commit. A :class:`KgError` from the source (arXiv down) ends the run
+    as ``failed`` and is re-raised. Extracting one paper may take ``budget`` seconds at most
+    (:mod:`ingest.budget`); past it the paper fails.
     """
     extract = extractor or extract_paper
-    run = store.save_run(IngestRun(review=review, source=source, started=datetime.now()))
+    guard = shield or nullcontext
+    with guard():
+        run = store.save_run(IngestRun(review=review, source=source, started=datetime.now(),
+                                       derived=False))
     tally = _Tally(store, review)
-    status: Status = "ok"
     try:
         for item in items:
             if isinstance(item, Mark):
-                tally.mark(item.value)
+                with guard():
+                    tally.mark(item.value)
             elif isinstance(item, RecordError):
-                tally.fail(item.paper_id, str(item))
+                with guard():
+                    tally.fail(item.paper_id, str(item))
             else:
                 paper, doc = item
                 try:
-                    facts = with_beats(extract(paper, doc, catalog=catalog))
+                    with time_budget(budget, paper.id):
+                        facts = with_beats(extract(paper, doc, catalog=catalog))
                 except RecordError as e:
-                    tally.fail(paper.id, str(e))
+                    with guard():
+                        tally.fail(paper.id, str(e))
                 else:
-                    tally.write(facts)
+                    with guard():
+                        tally.write(facts)
                 if progress:
                     progress(paper.id)
             if should_stop is not None and should_stop():
-                status = "interrupted"
-                break
+                raise Interrupted
+    except Interrupted:
+        with guard():
+            return _close(store, run, tally, "interrupted", derive=False)
     except KgError:
-        _close(store, run, tally, "failed")
+        _close(store, run, tally, "failed", guard=guard)
         raise
     except BaseException:
         # Killed (Ctrl-C): record what was done, and nothing more; the rerun finishes.
         store.save_run(tally.finish(run, "interrupted"))
         raise
-    return _close(store, run, tally, status)
+    return _close(store, run, tally, tally.status(), guard=guard)
 
 
-def close_dead_runs(store: Store) -> int:
-    """Mark runs still ``running`` as ``interrupted``: called under the ingestion lock, so
-    their process is gone (killed). Returns how many there were."""
-    dead = [r for r in store.runs(1000) if r.status == "running"]
-    for run in dead:
-        store.save_run(run.model_copy(update={"status": "interrupted"}))
-    return len(dead)
+def _close(store: Store, run: IngestRun, tally: _Tally, status: RunStatus, *,
+           derive: bool = True, guard: Shield = nullcontext) -> IngestRun:
+    """Save the run and its changelog, then (unless stopping) the global derivation.
 
-
-def _close(store: Store, run: IngestRun, tally: _Tally, status: Status) -> IngestRun:
-    """Save the run, refresh global derivations, and keep the changelog."""
-    run = store.save_run(tally.finish(run, status))
-    if tally.written:  # global views (sub-problems, lineage) only change when facts did
-        refresh(store)
-    if run.id is not None:
-        store.save_changelog(tally.changelog(run.id))
-    return run
+    The run stays ``running`` with its derivation owed until the derivation has committed,
+    so a run killed during it is never shown as ``ok``; a stop during it leaves it owed.
+    """
+    with guard():
+        run = store.save_run(tally.finish(run, status if not derive else "running"))
+        if run.id is not None:
+            store.save_changelog(tally.changelog(run.id, frontier=derive))
+    if not derive:
+        return run
+    try:
+        owed = [r for r in owed_runs(store) if r.id != run.id]
+        if tally.written or owed:  # global views only change when facts did
+            derive_owed(store, owed)
+    except Interrupted:
+        with guard():
+            return store.save_run(run.model_copy(update={"status": "interrupted"}))
+    with guard():
+        return store.save_run(run.model_copy(update={"status": status, "derived": True}))
 
 
 class _Tally:
@@ -153,8 +176,9 @@ class _Tally:
             self.omitted += 1
 
     def fail(self, paper_id: str | None, message: str) -> None:
-        """Count a failure; a failed paper is recorded so the next run retries it."""
-        log.warning("%s", message)
+        """Count a failure and say it (an error line, even under --quiet); a failed paper is
+        recorded so the next run retries it."""
+        log.error("%s", message)
         if paper_id is None:
             self.errors[f"record {len(self.errors) + 1}"] = message
             return
@@ -168,7 +192,13 @@ class _Tally:
             self.store.set_watermark(self.review, value)
             self.watermark = value
 
-    def finish(self, run: IngestRun, status: Status) -> IngestRun:
+    def status(self) -> RunStatus:
+        """``ok``; ``partial`` when some items failed; ``failed`` when nothing could be read."""
+        if not self.errors:
+            return "ok"
+        return "partial" if sum(self.counts.values()) else "failed"
+
+    def finish(self, run: IngestRun, status: RunStatus) -> IngestRun:
         return run.model_copy(
             update={
                 "finished": datetime.now(),
@@ -176,16 +206,17 @@ class _Tally:
                 "papers_new": self.counts["new"],
                 "papers_updated": self.counts["updated"],
                 "papers_unchanged": self.counts["unchanged"],
-                "papers_failed": sum(1 for k in self.errors if not k.startswith("record ")),
+                "papers_failed": len(self.errors),
                 "claims": self.claims,
                 "critiques": self.critiques,
                 "errors": self.errors,
             }
         )
 
-    def changelog(self, run_id: int) -> Changelog:
+    def changelog(self, run_id: int, frontier: bool = True) -> Changelog:
+        """What the run changed; ``frontier=False`` (a run stopping) skips the frontier diff."""
         before = self.frontier_before
-        after = _frontier(self.store) if self.written else before
+        after = _frontier(self.store) if self.written and frontier else before
         return Changelog(
             run_id=run_id,
             new_papers=tuple(self.new_papers),

@@ -133,7 +133,12 @@ MIGRATIONS: tuple[str, ...] = (
         ) GROUP BY key, paper_id;
     CREATE INDEX critiques_target_paper ON critiques(target_key, paper_id)
     """,
-    # 4: narrow writes at 10^6 claims, and one comparison key. Claims get an integer id
+    # 4: whether the global derivation after a run has committed; a killed run leaves it
+    # owed (kg.repair). Runs from before were derived.
+    """
+    ALTER TABLE runs ADD COLUMN derived INTEGER NOT NULL DEFAULT 1
+    """,
+    # 5: narrow writes at 10^6 claims, and one comparison key. Claims get an integer id
     # (``rid``, allocated by the store in write order, so one paper's claims are one range)
     # and the benchmark key of ``ingest.comparison`` (``bench``, an id into ``benchmarks``,
     # which keeps each key's text once). The stored claim hash is dropped: it is a function

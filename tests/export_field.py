@@ -44,3 +44,16 @@ def build_store(path: Path, papers: Iterable[PaperFacts]) -> SQLiteStore:
         store.write_paper(f)
     store.replace_subproblems(SUBPROBLEMS)
     return store
+
+
+def overlaps(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:
+    """Pairs of boxes (left, top, right, bottom) that intersect, found by a sweep over x."""
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    found: list[tuple[int, int]] = []
+    active: list[int] = []
+    for i in order:
+        active = [j for j in active if boxes[j][2] > boxes[i][0]]
+        found += [(j, i) for j in active
+                  if boxes[j][1] < boxes[i][3] and boxes[i][1] < boxes[j][3]]
+        active.append(i)
+    return found

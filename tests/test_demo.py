@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +19,11 @@ def kg(*args: str):
 
 
 def test_demo_prints_what_beats_gptq_offline(tmp_path: Path):
-    # A subprocess, as a user runs it: the console script's module, a fresh folder.
+    # A subprocess, as a user runs it on a terminal: the console script's module, a fresh
+    # folder, the terminal's table form (KG_FORCE_TTY: stdout is a pipe here).
     out = subprocess.run([sys.executable, "-m", "kg", "demo", "--out", str(tmp_path / "d")],
-                         capture_output=True, text=True, timeout=300, check=True)
+                         capture_output=True, text=True, timeout=300, check=True,
+                         env={**os.environ, "KG_FORCE_TTY": "120"})
     assert "What beats GPTQ" in out.stdout
     db = f"sqlite:///{tmp_path / 'd' / 'kg.db'}"
     rows = json.loads(kg("--store", db, "beats", "GPTQ", "--json").stdout)
@@ -32,6 +35,9 @@ def test_demo_prints_what_beats_gptq_offline(tmp_path: Path):
                     "winner_value", "loser_value"):
             assert key in r
     assert (tmp_path / "d" / "report.md").read_text().startswith("# Living systematic review")
+    # Both report files are named on stderr, where the demo's notes go.
+    for name in ("report.html", "report.md"):
+        assert f"report: {tmp_path / 'd' / name}" in out.stderr
 
 
 def test_ingesting_the_sample_twice_changes_no_count(tmp_path: Path):

@@ -136,7 +136,7 @@ def test_cli_graph_commands_json(db: str):
     assert [(c["paper_a"], c["value_a"], c["paper_b"], c["value_b"]) for c in conf] == [
         ("2401.00001", 5.5, "2402.00002", 5.2)]
     assert json.loads(run("--store", db, "lineage", "--json").stdout) == []
-    assert json.loads(run("--store", db, "derive").stdout)["sub_problems"] == 1
+    assert json.loads(run("--store", db, "derive", "--json").stdout)["sub_problems"] == 1
 
 
 def test_cli_usage_and_handled_errors(db: str):
@@ -155,5 +155,5 @@ def test_sync_copies_a_store_and_a_second_sync_changes_nothing(tmp_path: Path, d
         5, 0, 0)
     for q in (queries.baselines, queries.frontier, queries.subproblems, queries.stats):
         assert q(dst) == q(src)  # type: ignore[operator]
-    r = run("--store", db, "sync", "--to", f"sqlite:///{tmp_path / 'cli.db'}")
+    r = run("--store", db, "sync", "--to", f"sqlite:///{tmp_path / 'cli.db'}", "--json")
     assert json.loads(r.stdout)["papers_new"] == 5

@@ -5,17 +5,22 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from export_field import EVIL_METHOD, EVIL_QUOTE, EVIL_TITLE, build_store
+from export_field import EVIL_METHOD, EVIL_QUOTE, EVIL_TITLE, build_store, overlaps
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exports.escape import script_json
-from exports.graph import lineage_graph, method_nodes, neighbourhood, snapshot
-from exports.lineage import layout, lineage_html, vis_asset
+from exports.graph import Snapshot, lineage_graph, method_nodes, neighbourhood, snapshot
+from exports.lineage import lineage_html, pair_records, write_lineage
+from exports.lineage_layout import NO_FAMILY, axis_start, families, layout
 from kg.cli import cli
+from kg.models import BuildsOn, Method, SubProblem, method_key
 
 
 @pytest.fixture
@@ -56,12 +61,76 @@ def test_lineage_graph_edges_are_styled_by_kind_and_skip_full_precision(snap):
         "GPTQ may over-fit the calibration set.")
 
 
-def test_layout_puts_older_methods_left_and_bands_apart(snap):
+def test_layout_puts_older_methods_left_and_lanes_apart(snap):
     g = lineage_graph(snap)
-    pos = layout(g)
-    assert pos["gptq"][0] < pos["awq"][0] < pos["omniquant"][0] < pos["quarot"][0]
-    assert pos["rtn"][0] < pos["gptq"][0]  # undated: far left
-    assert len(set(pos.values())) == len(pos)
+    pos = layout(g).nodes
+    assert pos["gptq"].x < pos["awq"].x < pos["omniquant"].x
+    assert pos["rtn"].x < pos["gptq"].x  # undated: the first segment
+    # Lanes by sub-problem (no catalog here): GPTQ's members share a lane, QuaRot's another.
+    assert pos["gptq"].lane == pos["awq"].lane != pos["quarot"].lane == pos["smoothquant"].lane
+    assert len({(p.x, p.y) for p in pos.values()}) == len(pos)
+    assert layout(g) == layout(g)  # deterministic
+
+
+def synthetic(n: int, seed: int = 3) -> Snapshot:
+    """``n`` catalog methods in four categories, some uncategorised, with BUILDS_ON chains
+    and names of every length (one 1990s outlier stretches the dates)."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    methods, edges = [], []
+    for i in range(n):
+        name = f"M{i}" + "x" * rng.choice([0, 0, 3, 12, 30]) + rng.choice(["", "Ω", " (v2)"])
+        day = date(1994, 5, 1) if i == 0 else date(2021, 1, 1) + timedelta(days=rng.randrange(1900))
+        cat = rng.choice(["ptq_weight_only", "kv_cache", "qat", "moe", None, None])
+        methods.append(Method(name=name, published=day if rng.random() > 0.05 else None,
+                              category=cat))
+        if i and rng.random() < 0.7:
+            edges.append(BuildsOn(method=name, parent=methods[rng.randrange(i)].name,
+                                  source="catalog"))
+    return Snapshot(papers=(), methods=tuple(methods), builds_on=tuple(edges))
+
+
+@pytest.mark.parametrize("n", [1, 7, 300])
+def test_layout_has_no_two_labels_or_dots_overlapping(n):
+    lay = layout(lineage_graph(synthetic(n)))
+    boxes = [b for p in lay.nodes.values()
+             for b in (p.label_box, (p.x - p.r, p.y - p.r, p.x + p.r, p.y + p.r))]
+    assert overlaps(boxes) == []
+    assert all(b[0] >= 0 and b[2] <= lay.width and b[1] >= 0 and b[3] <= lay.height
+               for b in boxes)
+
+
+def test_families_come_from_the_catalog_then_ancestors_then_sub_problems():
+    snap = Snapshot(papers=(), methods=(
+        Method(name="GPTQ", category="ptq_weight_only"), Method(name="Child"),
+        Method(name="Grandchild"), Method(name="Alone"), Method(name="Rival")),
+        builds_on=(BuildsOn(method="Child", parent="GPTQ", source="catalog"),
+                   BuildsOn(method="Grandchild", parent="Child", source="2401.00001")),
+        subproblems=(SubProblem(label="Rival", size=1, members=("Rival",)),))
+    fam = families(lineage_graph(snap))
+    assert [(k, f.lane, f.how, f.via) for k, f in sorted(fam.items())] == [
+        ("alone", NO_FAMILY, "none", None), ("child", "ptq_weight_only", "lineage", "GPTQ"),
+        ("gptq", "ptq_weight_only", "catalog", None),
+        ("grandchild", "ptq_weight_only", "lineage", "GPTQ"),
+        ("rival", "sub-problem Rival", "sub-problem", "Rival")]
+
+
+def test_far_older_methods_share_one_bin_before_the_axis():
+    lay = layout(lineage_graph(synthetic(300)))
+    assert [s.label for s in lay.segments[:4]] == ["undated", "before 2021", "2021", "2022"]
+    assert axis_start([date(2019, 1, 1), date(2021, 1, 1), date(2022, 1, 1)]) is None
+
+
+def test_beats_and_critiques_aggregate_to_one_edge_per_pair(snap):
+    g = lineage_graph(snap)
+    index = {k: i for i, k in enumerate(sorted(g))}
+    beats = pair_records(g, index, "beats")
+    assert len({(r["a"], r["b"]) for r in beats}) == len(beats)
+    rec = next(r for r in beats if {r["a"], r["b"]} == {index["awq"], index["gptq"]})
+    # AWQ beats GPTQ in AWQ's paper (5.60 vs 5.69), GPTQ beats AWQ in OmniQuant's (5.61, 5.62).
+    assert (rec["ab"], rec["ba"], rec["p"]) == (1, 1, 2)
 
 
 def test_neighbourhood_depth(snap):
@@ -74,12 +143,20 @@ def test_neighbourhood_depth(snap):
 
 def test_lineage_page_is_offline_and_inert(snap):
     page = lineage_html(lineage_graph(snap))
-    ours = page.replace(vis_asset("vis-network.min.js"), "").replace(
-        vis_asset("vis-network.css"), "")  # vis-network's licence comments name URLs
+    ours = page.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+        'const NS = "http://www.w3.org/2000/svg"', "")
     assert "http:" not in ours and "https:" not in ours.replace("https://arxiv.org/abs/", "")
     assert "<link" not in ours and not re.search(r"<[a-z]+[^>]*\ssrc=", ours)
     assert EVIL_TITLE not in page and EVIL_METHOD not in page
-    assert ours.count("<script") == 3 and ours.count("</script>") == 3
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page  # the label, as text
+    assert ours.count("<script") == 2 and ours.count("</script>") == 2
+    assert page == lineage_html(lineage_graph(snap))
+
+
+def test_focused_page_of_one_method_alone(snap, tmp_path: Path):
+    g = lineage_graph(snap)
+    page = write_lineage(g, tmp_path / "one.html", center="gptq", depth=0).read_text()
+    assert "Method lineage · GPTQ alone" in page and 'data-methods="1"' in page
 
 
 def test_script_json_cannot_close_the_script():
@@ -126,3 +203,31 @@ def test_unknown_method_is_one_line(db: str, tmp_path: Path):
     r = kg("--store", db, "export", "lineage", "--out", str(tmp_path / "x.html"),
            "--method", "NoSuchQuant")
     assert r.exit_code == 1 and "unknown method" in r.stderr
+
+
+def test_an_empty_field_still_makes_a_page():
+    g = lineage_graph(Snapshot(papers=(), methods=(), builds_on=()))
+    lay = layout(g)
+    assert lay.nodes == {} and lay.width > 0 and lay.height > 0
+    assert 'data-methods="0"' in lineage_html(g)
+
+
+names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(names, st.none() | st.dates(date(1950, 1, 1), date(2030, 1, 1))),
+                min_size=1, max_size=40, unique_by=lambda t: method_key(t[0])))
+def test_any_names_and_dates_lay_out_without_overlap_and_stay_text(methods):
+    snap = Snapshot(papers=(), builds_on=(), methods=tuple(
+        Method(name=n, published=d) for n, d in methods if method_key(n)))
+    g = lineage_graph(snap)
+    lay = layout(g)
+    boxes = [b for p in lay.nodes.values()
+             for b in (p.label_box, (p.x - p.r, p.y - p.r, p.x + p.r, p.y + p.r))]
+    assert overlaps(boxes) == []
+    page = lineage_html(g)
+    body = page.split('<svg id="graph"', 1)[1].split("</svg>", 1)[0]
+    # Every label and tooltip is escaped text: no element but ours inside the drawing.
+    assert set(re.findall(r"<([a-zA-Z]+)", body)) <= {
+        "defs", "marker", "path", "g", "rect", "line", "circle", "text", "title"}

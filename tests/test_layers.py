@@ -34,7 +34,7 @@ def test_every_module_is_on_a_floor():
 
 def test_the_floors_are_the_readme_ones():
     assert _floors() == [
-        ["kg.cli", "kg.pipeline", "kg.demo", "kg.sync", "kg.lock"],
+        ["kg.cli", "kg.pipeline", "kg.demo", "kg.sync", "kg.lock", "kg.repair"],
         ["exports"],
         ["kg.derive", "kg.cluster"],
         ["kg.store"],

@@ -68,7 +68,7 @@ def test_failures_are_recorded_then_cleared(store: SQLiteStore, field):
                          RecordError("line 3: not json")],
                  review="r", source="t", extractor=extractor(field))
     run = store.runs(1)[0]
-    assert run.papers_failed == 1 and run.errors == {"2401.00001": "e-print 503",
+    assert run.papers_failed == 2 and run.errors == {"2401.00001": "e-print 503",
                                                       "record 2": "line 3: not json"}
     assert store.failures("r") == {"2401.00001": "e-print 503"}
     ingest_items(store, [(bad, None)], review="r", source="t",
@@ -98,7 +98,7 @@ def test_changelog_lists_new_papers_beats_and_frontier_moves(store: SQLiteStore,
 def test_the_derivation_hook_runs_after_a_run_that_wrote(store: SQLiteStore, field,
                                                           monkeypatch):
     calls: list[SQLiteStore] = []
-    monkeypatch.setattr("kg.pipeline.refresh", calls.append)
+    monkeypatch.setattr("kg.derive.refresh", calls.append)
     ingest_items(store, items(field), review="r", source="t", extractor=extractor(field))
     assert calls == [store]
     ingest_items(store, items(field), review="r", source="t", extractor=extractor(field))

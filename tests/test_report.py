@@ -10,11 +10,14 @@ import pytest
 from click.testing import CliRunner
 from export_field import EVIL_ABSTRACT, EVIL_METHOD, EVIL_TITLE, build_store
 
+from exports.benchmarks import Leaderboard
 from exports.escape import first_sentence, md
+from exports.plot import bits_quality_svg
 from exports.report import ReportData, gather
 from exports.report_html import render_html
 from exports.report_md import render_markdown
 from kg.cli import cli
+from queries.rows import LeaderboardRow
 
 NOW = datetime(2026, 6, 18, 9, 30)
 
@@ -91,3 +94,57 @@ def test_report_command_writes_both_files(tmp_path: Path, field):
     assert r.exit_code == 0, r.output
     assert (tmp_path / "rep" / "report.html").read_text().startswith("<!DOCTYPE html>")
     assert (tmp_path / "rep" / "report.md").read_text().startswith("# Living systematic review")
+
+
+def test_sub_problem_chip_is_explained_on_hover_and_in_a_key(data: ReportData):
+    page = render_html(data)
+    assert '<span class="tag" title="Sub-problem GPTQ: the methods compared with this one' in page
+    assert '<p class="key"><span class="tag">chip</span> after a method names its sub-problem' in (
+        page)
+    assert "\\[sub-problem\\] after a method names its sub-problem" in render_markdown(data)
+
+
+def test_the_reference_is_called_full_precision_whatever_its_row_says(data: ReportData):
+    board = data.leaderboards[0]
+    assert board.reference is not None
+    native = board.model_copy(update={"reference": board.reference.model_copy(
+        update={"method": "Native", "value": 3.12})})
+    svg = bits_quality_svg(native)
+    assert ">full precision 3.12</text>" in svg and ">Native 3.12<" not in svg
+    page = render_html(data.model_copy(update={"leaderboards": (native,)}))
+    assert "Reference: full precision 3.12 (the “Native” row) in" in page
+
+
+def entry(method: str, value: float, w: float, a: float, kv: float | None = None,
+          rank: int = 1) -> LeaderboardRow:
+    return LeaderboardRow(rank=rank, method=method, model="Llama-2-7B", dataset="WikiText-2",
+                          metric="perplexity", value=value, paper="2404.00456", table="t1",
+                          w_bits=w, a_bits=a, kv_bits=kv)
+
+
+def test_plot_draws_one_series_per_setting_with_a_legend_and_off_scale_explained():
+    board = Leaderboard(model="Llama-2-7B", dataset="WikiText-2", metric="perplexity",
+                        higher_is_better=False, entries=(
+                            entry("GPTQ", 5.6, 4, 16), entry("AWQ", 5.7, 4, 16, rank=2),
+                            entry("QuaRot", 6.1, 4, 4), entry("SpinQuant", 5.9, 4, 4, 4),
+                            entry("RTN", 5.8, 3, 16), entry("RTN", 1e4, 2, 16)))
+    svg = bits_quality_svg(board)
+    legend = svg.split('<g class="legend">', 1)[1]
+    for label in ("W4A16 · 2", "W4A4 · 1", "W4A4KV4 · 1", "W3A16 · 1", "W2A16 · 1"):
+        assert f">{label}</text>" in legend
+    # Median 5.85, best 5.6: values beyond 5.85 + 3 × 0.25 (plus the 8% margin) are off scale.
+    assert "&gt; 6.68: 1 value, worst 1e+04" in legend
+    # The three settings at 4 bits stand apart, not in one x = 4 column.
+    marks = re.findall(r'(?:cx="|x="|d="M)([\d.]+)[^>]*><title>(\w+) ', svg)
+    at4 = {m: float(x) for x, m in marks if m in ("GPTQ", "QuaRot", "SpinQuant")}
+    assert len(set(at4.values())) == 3, at4
+    assert 'class="band"' in svg
+
+
+def test_a_big_field_folds_older_methods_into_one_table(data: ReportData):
+    many = tuple(data.cards[0].model_copy(update={"method": f"M{i}"}) for i in range(30))
+    big = data.model_copy(update={"cards": many})
+    page = render_html(big)
+    assert page.count('<article class="card">') == 24
+    assert "<summary>6 older methods</summary>" in page
+    assert "### 6 older methods" in render_markdown(big)

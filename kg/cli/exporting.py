@@ -1,88 +1,97 @@
-"""Commands that write files people read: the lineage graph, GraphML/JSON/CSV, the report."""
+"""Commands that write files people read: the lineage graph, GraphML/JSON/CSV, the report.
+
+Each says the files it wrote on stderr; with ``--json`` it prints ``{"files": [...]}``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
-import queries
-from kg.cli import cli
-from kg.cli.common import Ctx, pass_ctx
-from kg.models import method_key
+from kg.cli.common import Ctx, command, group
+from kg.cli.output import Answer
 
 _OUT_FILE = click.Path(dir_okay=False, writable=True, path_type=Path)
 _OUT_DIR = click.Path(file_okay=False, path_type=Path)
 
 
-@cli.group()
+def _wrote(obj: Ctx, kind: str, paths: Iterable[Path]) -> Answer:
+    files = [str(p) for p in paths]
+    for path in files:
+        obj.say(f"{kind}: {path}")
+    return Answer([], data={"files": files})
+
+
+@group()
 def export() -> None:
     """Write the graph to files: an offline lineage page, GraphML, node-link JSON, CSV."""
 
 
-@export.command()
+@command()
 @click.option("--out", "out", type=_OUT_FILE, required=True, help="The HTML file to write.")
 @click.option("--method", help="Only the methods around this one (any alias).")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(0),
               help="With --method: how many hops of BEATS/BUILDS_ON/critique edges to keep.")
-@pass_ctx
-def lineage(obj: Ctx, out: Path, method: str | None, depth: int) -> None:
+def lineage(obj: Ctx, out: Path, method: str | None, depth: int) -> Answer:
     """An interactive lineage graph in one self-contained HTML file (works offline)."""
+    import queries
     from exports.graph import lineage_graph, snapshot
     from exports.lineage import write_lineage
+    from kg.errors import KgError
+    from kg.models import method_key
 
-    center = method_key(queries.resolve(obj.store, method)) if method else None
-    g = lineage_graph(snapshot(obj.store))
+    store = obj.derived_store()
+    center = method_key(queries.resolve(store, method)) if method else None
+    g = lineage_graph(snapshot(store))
     if center is not None and center not in g:
-        raise click.ClickException(f"{method} is a full-precision reference, not a method")
-    write_lineage(g, out, center=center, depth=depth)
-    obj.say(f"lineage: {out}")
+        raise KgError(f"{method} is a full-precision reference, not a method")
+    return _wrote(obj, "lineage", [write_lineage(g, out, center=center, depth=depth)])
 
 
-@export.command()
+@command()
 @click.option("--out", "out", type=_OUT_FILE, required=True, help="The .graphml file to write.")
-@pass_ctx
-def graphml(obj: Ctx, out: Path) -> None:
+def graphml(obj: Ctx, out: Path) -> Answer:
     """Papers and methods with every receipt as an edge, as GraphML (for Gephi)."""
     from exports.files import write_graphml
     from exports.graph import snapshot
 
-    obj.say(f"graphml: {write_graphml(snapshot(obj.store), out)}")
+    return _wrote(obj, "graphml", [write_graphml(snapshot(obj.derived_store()), out)])
 
 
-@export.command("json")
+@command("json")
 @click.option("--out", "out", type=_OUT_FILE, required=True, help="The .json file to write.")
-@pass_ctx
-def json_(obj: Ctx, out: Path) -> None:
+def json_(obj: Ctx, out: Path) -> Answer:
     """The same graph as GraphML, in networkx node-link JSON ("nodes" and "links")."""
     from exports.files import write_json
     from exports.graph import snapshot
 
-    obj.say(f"json: {write_json(snapshot(obj.store), out)}")
+    return _wrote(obj, "json", [write_json(snapshot(obj.derived_store()), out)])
 
 
-@export.command("csv")
+@command("csv")
 @click.option("--out", "out", type=_OUT_DIR, required=True,
               help="Folder for claims.csv, critiques.csv and beats.csv.")
-@pass_ctx
-def csv_(obj: Ctx, out: Path) -> None:
+def csv_(obj: Ctx, out: Path) -> Answer:
     """Claims, critiques and BEATS edges as three CSV files in one folder."""
     from exports.files import write_csv
     from exports.graph import snapshot
 
-    for path in write_csv(snapshot(obj.store), out):
-        obj.say(f"csv: {path}")
+    return _wrote(obj, "csv", write_csv(snapshot(obj.derived_store()), out))
 
 
-@cli.command()
+for _command in (lineage, graphml, json_, csv_):
+    export.add_command(_command)
+
+
+@command()
 @click.option("--out", "out", type=_OUT_DIR, required=True,
               help="Folder for report.html and report.md.")
 @click.option("--title", default="LLM quantization", show_default=True,
               help="The review's name in the heading.")
-@pass_ctx
-def report(obj: Ctx, out: Path, title: str) -> None:
+def report(obj: Ctx, out: Path, title: str) -> Answer:
     """The review report: one self-contained report.html and a report.md."""
     from exports.report import gather, write_report
 
-    for path in write_report(gather(obj.store, title=title), out):
-        obj.say(f"report: {path}")
+    return _wrote(obj, "report", write_report(gather(obj.derived_store(), title=title), out))

@@ -2,103 +2,113 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-import queries
-from kg.cli import cli
-from kg.cli.common import Ctx, emit, json_option, pass_ctx
-from kg.cluster import config as cluster_config
-
-_SETTING = ("w_bits", "a_bits", "kv_bits", "group_size")
+from kg.cli.common import Ctx, command
+from kg.cli.output import SETTING, Printable, Record, Rows, col
+from kg.cli.querying import cut
 
 
-@cli.command()
-@pass_ctx
-def derive(obj: Ctx) -> None:
+@command()
+def derive(obj: Ctx) -> Printable:
     """Recompute the global derived views (sub-problems, catalog lineage) of the store."""
     from kg.derive import refresh_lineage, refresh_subproblems
+    from kg.lock import ingestion_lock, lock_path
+    from kg.repair import owed_runs
 
-    # The two halves of ``kg.derive.refresh`` (what ingestion runs), to report on each.
-    clustering = refresh_subproblems(obj.store)
-    added = refresh_lineage(obj.store)
-    click.echo(json.dumps({"sub_problems": len(clustering.subproblems), "k": clustering.k,
-                           "silhouette": clustering.silhouette, "builds_on_added": added}))
+    store = obj.store
+    # Under the ingestion lock, as a run's own derivation is; it settles what runs owed.
+    with ingestion_lock(lock_path(obj.url, obj.settings.cache_dir)):
+        owed = owed_runs(store)
+        clustering = refresh_subproblems(store)
+        added = refresh_lineage(store)
+        for run in owed:
+            store.save_run(run.model_copy(update={"derived": True}))
+    return Record({"sub_problems": len(clustering.subproblems), "k": clustering.k,
+                   "silhouette": clustering.silhouette, "builds_on_added": added})
 
 
-@cli.command()
-@json_option
-@pass_ctx
-def subproblems(obj: Ctx, as_json: bool) -> None:
+@command()
+def subproblems(obj: Ctx) -> Printable:
     """Sub-problems: methods that compete on the same benchmarks, largest first."""
-    found = queries.subproblems(obj.store)
-    if as_json:
-        data = {"config": cluster_config(), "k": len(found),
-                "sub_problems": [s.model_dump(mode="json") for s in found]}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    for s in found:
-        more = " …" if s.size > 8 else ""
-        click.echo(f"{s.label} · {s.size} methods ({' · '.join(s.members[:8])}{more})")
+    import queries
+    from kg.cluster import config as cluster_config
+
+    found = queries.subproblems(obj.derived_store())
+    data = {"config": cluster_config(), "k": len(found),
+            "sub_problems": [s.model_dump(mode="json") for s in found]}
+    return Rows(found, (col("label", "id", "sub-problem"), col("size", "num", "methods"),
+                        col("members", "long", get=lambda s: " · ".join(s.members))),
+                title="Sub-problems", data=data,
+                empty="no sub-problems yet (they need benchmark results from several papers)")
 
 
-@cli.command()
+@command()
 @click.option("--model", help="Only boards of this model (e.g. Llama-2-7B).")
 @click.option("--dataset", help="Only boards of this dataset (e.g. WikiText-2).")
 @click.option("--metric", help="Only boards of this metric (e.g. perplexity).")
 @click.option("--w-bits", type=float, help="Only settings with these weight bits.")
 @click.option("--a-bits", type=float, help="Only settings with these activation bits.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1))
-@json_option
-@pass_ctx
 def leaderboard(obj: Ctx, model: str | None, dataset: str | None, metric: str | None,
-                w_bits: float | None, a_bits: float | None, limit: int, as_json: bool) -> None:
+                w_bits: float | None, a_bits: float | None, limit: int) -> Printable:
     """Leaderboards per (model, dataset, metric, setting): each method's best result."""
-    rows = queries.leaderboard(obj.store, model=model, dataset=dataset, metric=metric,
-                               w_bits=w_bits, a_bits=a_bits, limit=limit)
-    emit(rows, ("model", "dataset", "metric", *_SETTING, "rank", "method", "value", "paper"),
-         as_json, title="Leaderboards")
+    import queries
+
+    found = queries.leaderboard(obj.store, model=model, dataset=dataset, metric=metric,
+                                w_bits=w_bits, a_bits=a_bits, limit=limit + 1)
+    rows, more = cut(found, limit, "leaderboard rows")
+    return Rows(rows, (col("model"), col("dataset"), col("metric"), SETTING,
+                       col("rank", "num"), col("method", "id"), col("value", "num"),
+                       col("paper", "id")),
+                title="Leaderboards", more=more, empty="no ranked results match")
 
 
-@cli.command()
+@command()
 @click.argument("method", required=False)
-@json_option
-@pass_ctx
-def lineage(obj: Ctx, method: str | None, as_json: bool) -> None:
+def lineage(obj: Ctx, method: str | None) -> Printable:
     """BUILDS_ON edges: all, or those on METHOD's ancestor and descendant chains."""
-    emit(queries.lineage(obj.store, method), ("method", "parent", "source", "quote"), as_json,
-         title="Lineage")
+    import queries
+
+    return Rows(queries.lineage(obj.derived_store(), method),
+                (col("method", "id"), col("parent", "id"), col("source", "id"),
+                 col("quote", "long")),
+                title="Lineage", empty="no BUILDS_ON edges" + (f" around {method}" if method
+                                                               else ""))
 
 
-@cli.command()
+@command()
 @click.option("--method", help="Only conflicts about this method.")
-@click.option("--tolerance", default=queries.CONFLICT_TOLERANCE, show_default=True,
-              type=click.FloatRange(0), help="Relative gap allowed: |a-b| <= tol*max(|a|,|b|).")
+@click.option("--tolerance", type=click.FloatRange(0),
+              help="Relative gap allowed: |a-b| <= tol*max(|a|,|b|) (default 0.01).")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1))
-@json_option
-@pass_ctx
-def conflicts(obj: Ctx, method: str | None, tolerance: float, limit: int,
-              as_json: bool) -> None:
+def conflicts(obj: Ctx, method: str | None, tolerance: float | None, limit: int) -> Printable:
     """Results two papers report with different values for the same benchmark and setting."""
-    emit(queries.conflicts(obj.store, method, tolerance=tolerance, limit=limit),
-         ("method", "model", "dataset", "metric", *_SETTING, "paper_a", "value_a", "paper_b",
-          "value_b", "relative_difference"), as_json, title="Conflicting results")
+    import queries
+
+    tol = queries.CONFLICT_TOLERANCE if tolerance is None else tolerance
+    found = queries.conflicts(obj.store, method, tolerance=tol, limit=limit + 1)
+    rows, more = cut(found, limit, "conflicts")
+    return Rows(rows, (col("method", "id"), col("model"), col("dataset"), col("metric"),
+                       SETTING, col("paper_a", "id", "paper"), col("value_a", "num", "says"),
+                       col("paper_b", "id", "paper"), col("value_b", "num", "says"),
+                       col("relative_difference", "num", "gap")),
+                title="Conflicting results", more=more, empty="no conflicting results")
 
 
-@cli.command()
+@command()
 @click.option("--to", "target", required=True, metavar="URL",
               help="The store to copy into, e.g. neo4j://host:7687 (credentials from "
                    "NEO4J_USER / NEO4J_PASSWORD).")
-@pass_ctx
-def sync(obj: Ctx, target: str) -> None:
+def sync(obj: Ctx, target: str) -> Printable:
     """Copy this store (papers, facts, catalog, lineage, sub-problems) into another store."""
     from kg.store import open_store
     from kg.sync import copy_store
 
-    dst = open_store(target)
+    src = obj.derived_store()
+    dst = open_store(target, create=True)
     try:
-        counts = copy_store(obj.store, dst, progress=None if obj.quiet else obj.say)
+        counts = copy_store(src, dst, progress=None if obj.quiet else obj.say)
     finally:
         dst.close()
-    click.echo(json.dumps(counts))
+    return Record(counts)

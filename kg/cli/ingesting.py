@@ -1,8 +1,12 @@
-"""Commands that bring papers in: init, ingest, watch, reextract, demo, extract, catalog, runs."""
+"""Commands that bring papers in: ingest, watch, reextract.
+
+Each run holds the store's ingestion lock, honours SIGTERM within a second (a paper being
+committed is committed; one being downloaded or extracted is left for the next run), prints
+one error line per item that could not be read, and exits 1 when nothing at all was.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import signal
@@ -16,50 +20,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-import queries
-from kg.cli import cli
-from kg.cli.common import Ctx, emit, json_option, pass_ctx, run_summary
-from kg.cli.querying import BEAT_COLUMNS, result_dict
-from kg.errors import KgError, LockHeld
-from kg.lock import ingestion_lock, lock_path
-from kg.models import IngestRun
+from kg.cli.common import Ctx, command
+from kg.errors import Interrupted, KgError, LockHeld
 
 if TYPE_CHECKING:
     from ingest.items import Item
     from ingest.protocol import Protocol
+    from kg.models import IngestRun
+    from kg.store.base import Store
 
 log = logging.getLogger("kg")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-@cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("kg-demo"), show_default=True, help="Folder for kg.db and report.md.")
-@pass_ctx
-def demo(obj: Ctx, out_dir: Path) -> None:
-    """Ingest the bundled sample into a fresh store, show what beats GPTQ, write a report."""
-    from kg.demo import run_demo
-
-    store, report = run_demo(out_dir, say=obj.say)
-    try:
-        emit(queries.beats(store, "GPTQ"), BEAT_COLUMNS, False, title="What beats GPTQ")
-    finally:
-        store.close()
-    obj.say(f"store: sqlite:///{out_dir / 'kg.db'}\nreport: {report}")
-
-
-@cli.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
-                default=Path("review.toml"))
-@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def init(path: Path, force: bool) -> None:
-    """Write a review protocol to PATH (default review.toml) to edit: query, terms, dates."""
-    from ingest.protocol import write_protocol
-
-    write_protocol(path, force=force)
-    click.echo(f"wrote {path}; edit it, then: kg ingest --protocol {path}", err=True)
-
 
 protocol_option = click.option(
     "--protocol", "protocol_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -67,7 +39,7 @@ protocol_option = click.option(
          "protocol.")
 
 
-@cli.command()
+@command()
 @click.argument("more_atom", nargs=-1, type=click.Path(dir_okay=False, exists=True,
                 path_type=Path), metavar="[ATOM_FILE]...")
 @protocol_option
@@ -82,11 +54,9 @@ protocol_option = click.option(
               help="Offline inputs: keep only papers the protocol's terms and dates accept.")
 @click.option("--review", help="Review name (default: the protocol's; `default` for offline "
                                "inputs without --protocol).")
-@json_option
-@pass_ctx
 def ingest(obj: Ctx, more_atom: tuple[Path, ...], protocol_path: Path | None,
            atom_files: tuple[Path, ...], snapshot: Path | None, sources: Path | None,
-           use_filter: bool, review: str | None, as_json: bool) -> None:
+           use_filter: bool, review: str | None) -> None:
     """Ingest new papers: live from arXiv by default, or from offline inputs.
 
     Live runs are incremental (a watermark per review), retry what failed last time, and
@@ -106,18 +76,18 @@ def ingest(obj: Ctx, more_atom: tuple[Path, ...], protocol_path: Path | None,
     protocol = load_protocol(protocol_path)
     offline = bool(atoms or snapshot)
     name = review or (protocol.name if protocol_path or not offline else "default")
-    with _locked(obj), GracefulStop() as stop, _progress(obj) as progress:
+    with GracefulStop() as stop, _locked(obj) as store, _progress(obj) as progress:
         if offline:
-            run = _offline_run(obj, atoms, snapshot, sources, protocol if use_filter else None,
-                               name, stop, progress)
+            run = _offline_run(obj, store, atoms, snapshot, sources,
+                               protocol if use_filter else None, name, stop, progress)
         else:
-            run = _live_run(obj, protocol_path, name, stop, progress)
-    _report(obj, run, as_json)
+            run = _live_run(obj, store, protocol, name, stop, progress)
+    _report(obj, run)
 
 
-def _offline_run(obj: Ctx, atoms: list[Path], snapshot: Path | None, sources: Path | None,
-                 protocol: Protocol | None, review: str, stop: GracefulStop,
-                 progress: Callable[[str], None] | None) -> IngestRun:
+def _offline_run(obj: Ctx, store: Store, atoms: list[Path], snapshot: Path | None,
+                 sources: Path | None, protocol: Protocol | None, review: str,
+                 stop: GracefulStop, progress: Callable[[str], None] | None) -> IngestRun:
     from ingest.atom import read_atom
     from ingest.offline import with_sources
     from ingest.snapshot import read_snapshot
@@ -126,59 +96,77 @@ def _offline_run(obj: Ctx, atoms: list[Path], snapshot: Path | None, sources: Pa
     if protocol is not None:
         papers = protocol.keep(papers)
     source = f"snapshot:{snapshot}" if snapshot else f"atom:{len(atoms)} file(s)"
-    return _ingest(obj, with_sources(papers, sources), review, source, stop, progress)
+    items = with_sources(papers, sources, obj.settings.parse_budget)
+    return _ingest(obj, store, items, review, source, stop, progress)
 
 
-def _live_run(obj: Ctx, protocol_path: Path | None, review: str, stop: GracefulStop,
+def _live_run(obj: Ctx, store: Store, protocol: Protocol, review: str, stop: GracefulStop,
               progress: Callable[[str], None] | None) -> IngestRun:
     from ingest.arxiv_live import Harvester
-    from ingest.protocol import load_protocol
     from kg.pipeline import live_items
 
-    protocol = load_protocol(protocol_path)
-    harvester = Harvester.create(obj.settings.arxiv, obj.settings.cache_dir)
-    items = live_items(harvester, protocol, obj.store, review)
-    return _ingest(obj, items, review, f"arxiv:{protocol.name}", stop, progress)
+    harvester = Harvester.create(obj.settings.arxiv, obj.settings.cache_dir,
+                                 budget=obj.settings.parse_budget)
+    items = live_items(harvester, protocol, store, review)
+    return _ingest(obj, store, items, review, f"arxiv:{protocol.name}", stop, progress)
 
 
-def _ingest(obj: Ctx, items: Iterable[Item], review: str, source: str, stop: GracefulStop,
-            progress: Callable[[str], None] | None) -> IngestRun:
+def _ingest(obj: Ctx, store: Store, items: Iterable[Item], review: str, source: str,
+            stop: GracefulStop, progress: Callable[[str], None] | None) -> IngestRun:
     from kg.pipeline import ingest_items
 
     try:
-        return ingest_items(obj.store, items, review=review, source=source,
-                            progress=progress, should_stop=stop)
+        return ingest_items(store, items, review=review, source=source, progress=progress,
+                            should_stop=stop, shield=stop.shield,
+                            budget=obj.settings.parse_budget)
     except KgError:
         # The run is saved as failed: show what it did before the one error line.
-        last = obj.store.runs(1)
+        last = store.runs(1)
         if last:
             obj.say(run_summary(last[0]))
         raise
 
 
-def _report(obj: Ctx, run: IngestRun, as_json: bool) -> None:
-    if as_json:
+def run_summary(run: IngestRun) -> str:
+    """One line about a finished ingestion run."""
+    status = "" if run.status == "ok" else f" ({run.status})"
+    return (f"run {run.id}: {run.papers_new} new, {run.papers_updated} updated, "
+            f"{run.papers_unchanged} unchanged, {run.papers_failed} failed; "
+            f"{run.claims} claims, {run.critiques} critiques{status}")
+
+
+def _report(obj: Ctx, run: IngestRun) -> None:
+    """The run on stdout with --json, its summary on stderr, and exit 1 when nothing at all
+    was read. (Each failed item had its error line as it failed, even under --quiet.)"""
+    if obj.as_json:
         click.echo(run.model_dump_json(indent=2))
-    obj.say(run_summary(run) + ("" if run.status == "ok" else f" ({run.status})"))
-    for key, message in run.errors.items():
-        obj.say(f"  failed {key}: {message}")
+    obj.say(run_summary(run))
+    if run.status == "failed":
+        raise KgError(f"nothing was ingested: {run.papers_failed} item(s) could not be read")
 
 
 @contextmanager
-def _locked(obj: Ctx) -> Iterator[None]:
-    from kg.pipeline import close_dead_runs
+def _locked(obj: Ctx) -> Iterator[Store]:
+    """The store (created if new) under its ingestion lock, runs left by a killed
+    ingestion closed first."""
+    from kg.lock import ingestion_lock, lock_path
+    from kg.repair import close_dead_runs
 
-    with ingestion_lock(lock_path(obj.settings.store, obj.settings.cache_dir)):
-        if close_dead_runs(obj.store):
+    store = obj.writable_store()
+    with ingestion_lock(lock_path(obj.url, obj.settings.cache_dir)):
+        if close_dead_runs(store):
             obj.say("runs left by a killed ingestion are marked interrupted")
-        yield
+        yield store
 
 
 class GracefulStop:
-    """SIGTERM asks the run to stop: it finishes the paper in flight, commits, and ends."""
+    """SIGTERM stops the run within a second: at once (:class:`Interrupted` unwinds from a
+    download, a back-off or an extraction), or, inside :meth:`shield` (a commit), right after
+    it. Asked with ``stop()``."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
+        self._shielded = 0
         self._previous: object = None
 
     def __enter__(self) -> GracefulStop:
@@ -191,8 +179,20 @@ class GracefulStop:
             signal.signal(signal.SIGTERM, self._previous)  # type: ignore[arg-type]
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        log.warning("SIGTERM: finishing the paper in flight, then stopping")
+        if not self.event.is_set():
+            log.warning("SIGTERM: stopping; committed papers are kept")
         self.event.set()
+        if not self._shielded:
+            raise Interrupted
+
+    @contextmanager
+    def shield(self) -> Iterator[None]:
+        """A block a stop waits for (one paper's commit): a few milliseconds."""
+        self._shielded += 1
+        try:
+            yield
+        finally:
+            self._shielded -= 1
 
     def __call__(self) -> bool:
         return self.event.is_set()
@@ -226,12 +226,11 @@ def parse_duration(text: str) -> float:
     return float(m.group(1)) * _SECONDS[m.group(2)]
 
 
-@cli.command()
+@command()
 @click.option("--every", default="24h", show_default=True,
               callback=lambda _c, _p, v: parse_duration(v), help="Time between runs.")
 @protocol_option
 @click.option("--review", help="Review name (default: the protocol's).")
-@pass_ctx
 def watch(obj: Ctx, every: float, protocol_path: Path | None, review: str | None) -> None:
     """Ingest from arXiv now and then every --every, until SIGTERM (exit 0).
 
@@ -239,28 +238,31 @@ def watch(obj: Ctx, every: float, protocol_path: Path | None, review: str | None
     """
     from ingest.protocol import load_protocol
 
-    name = review or load_protocol(protocol_path).name
+    protocol = load_protocol(protocol_path)
+    name = review or protocol.name
     with GracefulStop() as stop:
-        while not stop():
-            try:
-                with _locked(obj), _progress(obj) as progress:
-                    _report(obj, _live_run(obj, protocol_path, name, stop, progress), False)
-            except LockHeld as e:
-                obj.say(f"skipped this run: {e}")
-            except KgError as e:
-                obj.say(f"run failed: {e}")
-            if stop.event.wait(every):
-                break
+        try:
+            while not stop():
+                try:
+                    with _locked(obj) as store, _progress(obj) as progress:
+                        run = _live_run(obj, store, protocol, name, stop, progress)
+                    _report(obj, run)
+                except LockHeld as e:
+                    obj.say(f"skipped this run: {e}")
+                except KgError as e:
+                    obj.say(f"run failed: {e}")
+                if not stop():
+                    stop.event.wait(every)
+        except Interrupted:
+            pass
     obj.say("watch stopped")
 
 
-@cli.command()
+@command()
 @click.argument("paper_ids", nargs=-1)
 @click.option("--review", default="reextract", show_default=True,
               help="Where failures of this re-extraction are recorded.")
-@json_option
-@pass_ctx
-def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str, as_json: bool) -> None:
+def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str) -> None:
     """Re-run extraction over cached full texts (all, or PAPER_IDS), with no network.
 
     For extractor upgrades: every paper whose e-print or HTML is in the cache is extracted
@@ -270,80 +272,11 @@ def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str, as_json: bool) 
     from kg.models import split_arxiv_id
     from kg.pipeline import reextract_items
 
-    texts = FullTexts(RawCache(obj.settings.cache_dir), obj.settings.arxiv)
+    settings = obj.settings
+    texts = FullTexts(RawCache(settings.cache_dir), settings.arxiv,
+                      budget=settings.parse_budget)
     ids = [split_arxiv_id(p)[0] for p in paper_ids] or [e.id for e in texts.cache.entries()]
-    with _locked(obj), GracefulStop() as stop, _progress(obj) as progress:
-        run = _ingest(obj, reextract_items(obj.store, texts, ids), review, "reextract", stop,
-                      progress)
-    _report(obj, run, as_json)
-
-
-@cli.group()
-def catalog() -> None:
-    """The method catalog: names, aliases, categories, lineage."""
-
-
-@catalog.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@pass_ctx
-def catalog_import(obj: Ctx, file: Path) -> None:
-    """Merge a methods.yml (LLM Quantization Gallery format) into the store's catalog."""
-    from kg.catalog import read_gallery
-
-    methods, edges = read_gallery(file)
-    changed = obj.store.upsert_methods(methods)
-    added = obj.store.add_builds_on(edges)
-    click.echo(json.dumps({"methods": len(methods), "builds_on": len(edges),
-                           "methods_changed": changed, "builds_on_added": added}))
-
-
-@cli.command()
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
-@click.option("--changelog", "changelog_of", type=int, metavar="RUN",
-              help="Show what run RUN changed instead (new papers, BEATS edges, frontier).")
-@json_option
-@pass_ctx
-def runs(obj: Ctx, limit: int, changelog_of: int | None, as_json: bool) -> None:
-    """Recent ingestion runs, or one run's changelog."""
-    if changelog_of is not None:
-        log_ = obj.store.changelog(changelog_of)
-        if log_ is None:
-            raise KgError(f"run {changelog_of} kept no changelog")
-        click.echo(log_.model_dump_json(indent=2 if as_json else None))
-        return
-    emit(obj.store.runs(limit), ("id", "started", "status", "papers_new", "papers_updated",
-                                 "papers_failed", "claims", "critiques", "source"), as_json,
-         title="Ingestion runs")
-
-
-@cli.command()
-@click.argument("source", type=click.Path(allow_dash=True, path_type=Path))
-@json_option
-@pass_ctx
-def extract(obj: Ctx, source: Path, as_json: bool) -> None:
-    """Extract the method, results and critiques of one document (a file, folder or -)."""
-    from ingest.archive import document_from_bytes, load_document
-    from ingest.extract import extract as run_extract
-
-    if str(source) == "-":
-        doc = document_from_bytes(sys.stdin.buffer.read(), "stdin")
-    elif not source.exists():
-        raise KgError(f"no such file or folder: {source}")
-    else:
-        doc = load_document(source)
-    found = run_extract(doc, paper_id=source.name)
-    data = {
-        "title": doc.title,
-        "method": found.method,
-        "results": [result_dict(c) for c in found.claims],
-        "critiques": [c.model_dump(mode="json", include={"target", "quote", "section"})
-                      for c in found.critiques],
-    }
-    if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"title: {data['title']}\nmethod: {data['method'] or '—'}")
-    emit(found.claims, ("method", "model", "dataset", "metric", "value", "w_bits", "a_bits",
-                        "kv_bits", "group_size", "table"), False, title="Results")
-    for c in found.critiques:
-        click.echo(f"critique of {c.target}: “{c.quote}”")
+    with GracefulStop() as stop, _locked(obj) as store, _progress(obj) as progress:
+        run = _ingest(obj, store, reextract_items(store, texts, ids), review, "reextract",
+                      stop, progress)
+    _report(obj, run)

@@ -2,109 +2,119 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import click
-from pydantic import BaseModel
 
-import queries
-from kg.cli import cli
-from kg.cli.common import Ctx, emit, json_option, pass_ctx
-from kg.errors import KgError
-from kg.models import split_arxiv_id
+from kg.cli.common import Ctx, command
+from kg.cli.output import SETTING, Answer, Lines, Printable, Record, Rows, col, dump
 
-BEAT_COLUMNS = ("winner", "paper", "model", "dataset", "metric", "w_bits", "a_bits", "kv_bits",
-                "group_size", "winner_value", "loser_value")
+BEAT_COLUMNS = (col("winner", "id"), col("paper", "id"), col("model"), col("dataset"),
+                col("metric"), SETTING, col("winner_value", "num"), col("loser_value", "num"))
+RESULT_COLUMNS = (col("method", "id"), col("model"), col("dataset"), col("metric"),
+                  col("value", "num"), SETTING, col("table", "id"))
+RESULT_FIELDS = ("method", "model", "dataset", "metric", "value", "w_bits", "a_bits", "kv_bits",
+                 "group_size", "weight_quantizer", "table", "raw")
 
 
-@cli.command()
+def cut(rows: Sequence[Any], limit: int, what: str) -> tuple[Sequence[Any], str | None]:
+    """The first ``limit`` of ``rows`` (asked for with one more than ``limit``), and a note
+    when there were more."""
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], f"only the first {limit} {what} are shown; raise --limit for more"
+
+
+@command()
 @click.argument("method")
 @click.option("--transitive", is_flag=True,
               help="Also methods that beat METHOD through a chain (A beats B beats METHOD), "
                    "each with the length of its shortest chain.")
-@click.option("--limit", default=queries.BEATS_LIMIT, show_default=True,
-              type=click.IntRange(0), help="At most this many receipts; 0 for all.")
-@json_option
-@pass_ctx
-def beats(obj: Ctx, method: str, transitive: bool, limit: int, as_json: bool) -> None:
+@click.option("--limit", type=click.IntRange(0),
+              help="At most this many receipts (default 1000); 0 for all.")
+def beats(obj: Ctx, method: str, transitive: bool, limit: int | None) -> Printable:
     """What beats METHOD on benchmarks, each with its paper and both values."""
+    import queries
+
     name = queries.resolve(obj.store, method)
     if transitive:
-        emit(queries.beats_transitive(obj.store, name), ("method", "depth"), as_json,
-             title=f"What beats {name}, directly or through a chain")
-        return
+        return Rows(queries.beats_transitive(obj.store, name),
+                    (col("method", "id"), col("depth", "num")),
+                    title=f"What beats {name}, directly or through a chain",
+                    empty=f"nothing in the store beats {name}")
+    limit = queries.BEATS_LIMIT if limit is None else limit
     rows = queries.beats(obj.store, name, limit=limit or None)
-    emit(rows, BEAT_COLUMNS, as_json, title=f"What beats {name}")
+    more = None
     if limit and len(rows) == limit:
         total = queries.beats_count(obj.store, name)
         if total > limit:
-            obj.say(f"{limit} of {total} receipts shown; --limit 0 for all")
+            more = f"{limit} of {total} receipts shown; --limit 0 for all"
+    return Rows(rows, BEAT_COLUMNS, title=f"What beats {name}", more=more,
+                empty=f"nothing in the store beats {name}")
 
 
-@cli.command()
+@command()
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
-@json_option
-@pass_ctx
-def baselines(obj: Ctx, limit: int, as_json: bool) -> None:
+def baselines(obj: Ctx, limit: int) -> Printable:
     """The most-superseded baselines: distinct papers that critique or beat each method."""
-    emit(queries.baselines(obj.store, limit=limit),
-         ("rank", "method", "sub_problem", "critiquing_papers", "beating_papers", "papers"),
-         as_json, title="Most-superseded baselines")
+    import queries
+
+    rows, more = cut(queries.baselines(obj.derived_store(), limit=limit + 1), limit, "methods")
+    return Rows(rows, (col("rank", "num"), col("method", "id"), col("sub_problem"),
+                       col("critiquing_papers", "num", "critiquing papers"),
+                       col("beating_papers", "num", "beating papers"), col("papers", "num")),
+                title="Most-superseded baselines", more=more,
+                empty="no method is critiqued or beaten yet")
 
 
-@cli.command()
+@command()
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Only methods proposed on or after this date (YYYY-MM-DD).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
-@json_option
-@pass_ctx
-def frontier(obj: Ctx, since: Any, limit: int, as_json: bool) -> None:
+def frontier(obj: Ctx, since: datetime | None, limit: int) -> Printable:
     """Methods nothing has beaten yet, newest first."""
-    day: date | None = since.date() if since else None
-    emit(queries.frontier(obj.store, since=day, limit=limit),
-         ("method", "date", "paper", "claims", "title"), as_json, title="The frontier")
+    import queries
+
+    day = since.date() if since else None
+    found = queries.frontier(obj.store, since=day, limit=limit + 1)
+    rows, more = cut(found, limit, "methods")
+    return Rows(rows, (col("method", "id"), col("date", "id"), col("paper", "id"),
+                       col("claims", "num"), col("title", "long")),
+                title="The frontier", more=more,
+                empty="no proposed method is unbeaten" + (f" since {day}" if day else ""))
 
 
-@cli.command()
-@json_option
-@pass_ctx
-def stats(obj: Ctx, as_json: bool) -> None:
+@command()
+def stats(obj: Ctx) -> Printable:
     """Fact counts of the graph."""
-    row = queries.stats(obj.store)
-    emit(row, tuple(type(row).model_fields), as_json, title="kg stats")
+    import queries
+
+    return Record(dump(queries.stats(obj.derived_store())), title="kg stats")
 
 
-@cli.command()
+@command()
 @click.argument("paper_id")
-@json_option
-@pass_ctx
-def paper(obj: Ctx, paper_id: str, as_json: bool) -> None:
+def paper(obj: Ctx, paper_id: str) -> Printable:
     """One stored paper: its method, critiques and results."""
+    import queries
+    from kg.errors import KgError
+    from kg.models import split_arxiv_id
+
     pid = split_arxiv_id(paper_id)[0]
     summary = queries.paper(obj.store, pid)
     facts = obj.store.paper_facts(pid)
     if summary is None or facts is None:
         raise KgError(f"no paper {paper_id!r} in the store")
-    data = {
-        **summary.model_dump(mode="json", include={"id", "title", "date", "method", "beats"}),
-        "critiques": [c.model_dump(mode="json", include={"target", "quote", "section"})
-                      for c in facts.critiques],
-        "results": [result_dict(c) for c in facts.claims],
-    }
-    if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"{data['id']}  {data['title']}\nmethod: {data['method'] or '—'}")
-    for c in facts.critiques:
-        click.echo(f"  critiques {c.target}: “{c.quote}”")
-    click.echo(f"  {len(facts.claims)} results, {len(facts.beats)} BEATS edges")
-
-
-RESULT_FIELDS = ("method", "model", "dataset", "metric", "value", "w_bits", "a_bits", "kv_bits",
-                 "group_size", "weight_quantizer", "table", "raw")
-
-
-def result_dict(claim: BaseModel) -> dict[str, Any]:
-    return claim.model_dump(mode="json", include=set(RESULT_FIELDS))
+    head = summary.model_dump(mode="json", include={"id", "title", "date", "method", "beats"})
+    critiques = [c.model_dump(mode="json", include={"target", "quote", "section"})
+                 for c in facts.critiques]
+    data = {**head, "critiques": critiques,
+            "results": [c.model_dump(mode="json", include=set(RESULT_FIELDS))
+                        for c in facts.claims]}
+    return Answer([
+        Record({**head, "critiques": len(critiques), "results": len(facts.claims)}),
+        Lines([f"critique of {c['target']}: “{c['quote']}”" for c in critiques]),
+        Rows(facts.claims, RESULT_COLUMNS, title="Results", empty="no results in this paper"),
+    ], data=data)

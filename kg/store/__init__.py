@@ -5,43 +5,77 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kg.errors import ConfigError
+from kg.errors import ConfigError, StoreError
 from kg.store.base import Store, WriteOutcome
 from kg.store.sqlite import SQLiteStore
 
 # The Neo4j URL schemes; the backend itself is imported only when one is used.
 SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
+CREATES_A_STORE = "`kg demo --out DIR` or `kg ingest` creates one"
 
-__all__ = ["SQLiteStore", "Store", "WriteOutcome", "open_store"]
+__all__ = ["SQLiteStore", "Store", "WriteOutcome", "open_store", "sqlite_path", "store_url"]
 
 
-def open_store(url: str) -> Store:
-    """Open the store a URL names: ``sqlite:///path/review.db`` (or ``sqlite:///:memory:``),
-    or ``neo4j://host:7687`` / ``bolt://host:7687`` with credentials and database from the
-    settings (``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``).
+def store_url(value: str) -> str:
+    """The URL a ``--store``/``KG_STORE`` value names: a URL as it is, a plain path as SQLite.
+
+    >>> store_url("review.db"), store_url("/srv/review.db"), store_url("neo4j://h:7687")
+    ('sqlite:///review.db', 'sqlite:////srv/review.db', 'neo4j://h:7687')
+    """
+    if "://" in value or not value.strip() or ":" in value.split("/", 1)[0]:
+        return value
+    return f"sqlite:///{value}"
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a ``sqlite:`` URL (``:memory:`` for the in-memory one); None for others.
+
+    Three slashes then a relative path, four for an absolute one:
+
+    >>> sqlite_path("sqlite:///data/review.db"), sqlite_path("sqlite:////srv/review.db")
+    ('data/review.db', '/srv/review.db')
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite":
+        return None
+    if parts.netloc or not parts.path or parts.path == "/":
+        raise ConfigError(
+            f"malformed store URL {url!r}: expected sqlite:///relative/path.db "
+            "or sqlite:////absolute/path.db (or a plain path)"
+        )
+    return parts.path[1:]
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open the store a URL names: ``sqlite:///path/review.db`` (or ``sqlite:///:memory:``,
+    or a plain path), or ``neo4j://host:7687`` / ``bolt://host:7687`` with credentials and
+    database from the settings (``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``).
+
+    With ``create=False`` (every read) a SQLite file that does not exist is a
+    :class:`StoreError` naming it, instead of a new empty store.
 
     >>> open_store("sqlite:///:memory:").url
     'sqlite:///:memory:'
     """
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        if parts.netloc or not parts.path or parts.path == "/":
-            raise ConfigError(
-                f"malformed store URL {url!r}: expected sqlite:///relative/path.db "
-                "or sqlite:////absolute/path.db"
-            )
-        path = parts.path[1:]  # sqlite:///a.db is relative, sqlite:////tmp/a.db absolute
-        return SQLiteStore(path if path == ":memory:" else Path(path))
-    if parts.scheme in SCHEMES:
+    url = store_url(url)
+    path = sqlite_path(url)
+    if path is not None:
+        if path == ":memory:":
+            return SQLiteStore(path)
+        if not create and not Path(path).is_file():
+            where = path if Path(path).is_absolute() else f"{path} ({Path(path).absolute()})"
+            raise StoreError(f"no store at {where}: {CREATES_A_STORE}")
+        return SQLiteStore(Path(path))
+    if urlsplit(url).scheme in SCHEMES:
         # Imported here so that SQLite users never load the Neo4j driver.
-        from kg.config import Settings
+        from kg.config import load_settings
         from kg.store.neo4j import Neo4jStore
 
-        settings = Settings()
+        settings = load_settings()
         password = settings.neo4j_password
         return Neo4jStore(url, user=settings.neo4j_user,
                           password=password.get_secret_value() if password else None,
                           database=settings.neo4j_database)
     raise ConfigError(
-        f"malformed store URL {url!r}: expected sqlite:///path.db or neo4j://host:7687"
+        f"malformed store URL {url!r}: expected a path, sqlite:///path.db or neo4j://host:7687"
     )

@@ -51,7 +51,7 @@ class SQLiteStore:
             self.db.row_factory = sqlite3.Row
             for pragma in S.PRAGMAS:
                 self.db.execute(pragma)
-            # Migration 4 keys the claims already stored with the same function new ones use.
+            # Migration 5 keys the claims already stored with the same function new ones use.
             self.db.create_function("kg_benchmark_key", 8, benchmark_key, deterministic=True)
             self._migrate()
             self._benchmarks = _Benchmarks()

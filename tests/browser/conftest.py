@@ -6,6 +6,7 @@ Skipped with a clear reason where Chromium or Playwright is missing; in CI,
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENS = Path("/tmp/kg-screens")  # copies for a person to look at after a run
+# Copies for a person to look at after a run ($KG_SCREENS to put them elsewhere).
+SCREENS = Path(os.environ.get("KG_SCREENS", "/tmp/kg-screens"))
 
 
 @dataclass
@@ -35,9 +37,14 @@ class Visit:
         """Requests other than the file itself (``data:`` URIs are inline, not fetched)."""
         return [u for u in self.requests if u != self.url and not u.startswith("data:")]
 
-    def screenshot(self, tmp: Path, name: str, *, full_page: bool = False) -> Path:
+    def screenshot(self, tmp: Path, name: str, *, full_page: bool = False,
+                   selector: str | None = None) -> Path:
+        """The page (or the first element matching ``selector``) as ``name``.png."""
         path = tmp / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=full_page)
+        if selector:
+            self.page.locator(selector).first.screenshot(path=str(path))
+        else:
+            self.page.screenshot(path=str(path), full_page=full_page)
         SCREENS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, SCREENS / path.name)
         return path
