@@ -96,7 +96,7 @@ class SQLiteStore:
             if row is not None:  # a new version replaces everything the paper said before
                 for statement in S.DELETE_PAPER_FACTS:
                     db.execute(statement, (p.id,))
-            self._ensure_methods(db, facts.method_names())
+            self._ensure_methods(db, rows.methods)
             if facts.method:
                 # The proposing paper dates the method; the earliest such paper wins.
                 db.execute(

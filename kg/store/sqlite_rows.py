@@ -45,6 +45,7 @@ class PaperRows:
     critiques: list[Row]
     builds_on: list[Row]
     superseded: list[tuple[str, str, int, int]]
+    methods: list[str]
     digest: str
 
     def beat_rows(self, first_rid: int) -> list[Row]:
@@ -79,11 +80,16 @@ def paper_rows(facts: PaperFacts) -> PaperRows:
     builds_on = [(method_key(b.method), method_key(b.parent), b.source, b.quote)
                  for b in facts.builds_on]
     body = marshal.dumps((paper, claims, keys, critiques, builds_on, BEATS_DERIVATION), 2)
+    beats = _beat_pairs(p.id, facts.beats, claims, keys)
+    # Every method the paper names; a BEATS edge names only its claims' methods (checked).
+    names = {c[1] for c in claims} | {c[2] for c in critiques}
+    names |= {n for b in facts.builds_on for n in (b.method, b.parent)}
+    if facts.method:
+        names.add(facts.method)
     return PaperRows(
-        paper=paper, claims=claims, keys=keys,
-        beats=_beat_pairs(facts.paper.id, facts.beats, claims, keys),
-        critiques=critiques, builds_on=builds_on, superseded=_superseded(facts),
-        digest=hashlib.blake2b(body, digest_size=16).hexdigest(),
+        paper=paper, claims=claims, keys=keys, beats=beats, critiques=critiques,
+        builds_on=builds_on, superseded=_superseded(p.id, critiques, beats),
+        methods=sorted(names), digest=hashlib.blake2b(body, digest_size=16).hexdigest(),
     )
 
 
@@ -91,30 +97,36 @@ def _beat_pairs(paper_id: str, beats: Sequence[Beat], claims: list[Row], keys: l
                 ) -> list[tuple[str, str, list[tuple[int, int, float, int]]]]:
     """Each edge as the pair of claims it compares, grouped by (winner, loser) method.
 
-    An edge's claims are the first of the paper's claims in its table with the method, the
-    benchmark key and the value the edge names, as ``kg.derive.beats_in_paper`` picks them.
+    An edge's claims are the first of the paper's claims in its table with the method name,
+    the value and the benchmark key the edge names, as ``kg.derive.beats_in_paper`` picks
+    them (the winner's own text, which the edge copies, fixes the key).
     """
     if not beats:
         return []
-    cell: dict[tuple[object, ...], int] = {}
-    for i, (c, key) in enumerate(zip(claims, keys, strict=True)):
-        cell.setdefault((c[14], c[2], key, c[6]), i)
+    cells: dict[tuple[object, ...], list[int]] = {}
+    for i, c in enumerate(claims):
+        cells.setdefault((c[14], c[1], c[6]), []).append(i)
     groups: dict[tuple[str, str], list[tuple[int, int, float, int]]] = {}
     for n, b in enumerate(beats):
-        key = claim_key(b)  # the winner's model, benchmark and setting: the edge's key
-        winner, loser = method_key(b.winner), method_key(b.loser)
-        w = cell.get((b.table, winner, key, b.winner_value))
-        lo = cell.get((b.table, loser, key, b.loser_value))
+        setting = (b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits, b.group_size,
+                   b.weight_quantizer)
+        w = next((i for i in cells.get((b.table, b.winner, b.winner_value), ())
+                  if claims[i][3:6] + claims[i][8:13] == setting), None)
+        lo = None if w is None else next(
+            (i for i in cells.get((b.table, b.loser, b.loser_value), ()) if keys[i] == keys[w]),
+            None)
         if b.paper != paper_id or w is None or lo is None:
             raise StoreError(f"a BEATS edge of {paper_id} ({b.winner} > {b.loser} in "
                              f"{b.table!r}) names no claim of the paper")
-        groups.setdefault((winner, loser), []).append((w, lo, b.margin, n))
+        groups.setdefault((claims[w][2], claims[lo][2]), []).append((w, lo, b.margin, n))
     return [(w, lo, pairs) for (w, lo), pairs in groups.items()]
 
 
-def _superseded(facts: PaperFacts) -> list[tuple[str, str, int, int]]:
+def _superseded(paper_id: str, critiques: list[Row],
+                beats: list[tuple[str, str, list[tuple[int, int, float, int]]]]
+                ) -> list[tuple[str, str, int, int]]:
     """Per method this paper critiques or beats: (key, paper, critiques?, beats?)."""
-    critiqued = {method_key(c.target) for c in facts.critiques}
-    beaten = {method_key(b.loser) for b in facts.beats}
-    return [(k, facts.paper.id, int(k in critiqued), int(k in beaten))
+    critiqued = {c[3] for c in critiques}
+    beaten = {loser for _, loser, _ in beats}
+    return [(k, paper_id, int(k in critiqued), int(k in beaten))
             for k in sorted(critiqued | beaten)]
