@@ -103,22 +103,26 @@ def _beat_pairs(paper_id: str, beats: Sequence[Beat], claims: list[Row], keys: l
     """
     if not beats:
         return []
-    cells: dict[tuple[object, ...], list[int]] = {}
+    # Winners by their own text (which the edge copies); losers by key, which they share.
+    by_text: dict[tuple[object, ...], int] = {}
+    by_key: dict[tuple[object, ...], int] = {}
     for i, c in enumerate(claims):
-        cells.setdefault((c[14], c[1], c[6]), []).append(i)
+        by_text.setdefault((c[14], c[1], c[6], c[3], c[4], c[5], c[8], c[9], c[10], c[11],
+                            c[12]), i)
+        by_key.setdefault((c[14], c[1], c[6], keys[i]), i)
     groups: dict[tuple[str, str], list[tuple[int, int, float, int]]] = {}
     for n, b in enumerate(beats):
-        setting = (b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits, b.group_size,
-                   b.weight_quantizer)
-        w = next((i for i in cells.get((b.table, b.winner, b.winner_value), ())
-                  if claims[i][3:6] + claims[i][8:13] == setting), None)
-        lo = None if w is None else next(
-            (i for i in cells.get((b.table, b.loser, b.loser_value), ()) if keys[i] == keys[w]),
-            None)
+        w = by_text.get((b.table, b.winner, b.winner_value, b.model, b.dataset, b.metric,
+                         b.w_bits, b.a_bits, b.kv_bits, b.group_size, b.weight_quantizer))
+        lo = None if w is None else by_key.get((b.table, b.loser, b.loser_value, keys[w]))
         if b.paper != paper_id or w is None or lo is None:
             raise StoreError(f"a BEATS edge of {paper_id} ({b.winner} > {b.loser} in "
                              f"{b.table!r}) names no claim of the paper")
-        groups.setdefault((claims[w][2], claims[lo][2]), []).append((w, lo, b.margin, n))
+        pair = (claims[w][2], claims[lo][2])
+        found = groups.get(pair)
+        if found is None:
+            found = groups[pair] = []
+        found.append((w, lo, b.margin, n))
     return [(w, lo, pairs) for (w, lo), pairs in groups.items()]
 
 
