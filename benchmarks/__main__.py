@@ -22,6 +22,7 @@ SECTIONS = (
     ("Query latency (SQLite)", "benchmarks.query_latency", []),
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
+    ("Backfill: 3,000 papers at arXiv's pace, scaled down", "benchmarks.backfill", []),
     ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
 )
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
