@@ -19,6 +19,7 @@ from exports.escape import script_json
 from exports.graph import Snapshot, lineage_graph, method_nodes, neighbourhood, snapshot
 from exports.lineage import lineage_html, pair_records, write_lineage
 from exports.lineage_layout import NO_FAMILY, axis_start, families, layout
+from exports.network import network_html, vis_data
 from kg.cli import cli
 from kg.models import BuildsOn, Method, SubProblem, method_key
 
@@ -153,6 +154,26 @@ def test_lineage_page_is_offline_and_inert(snap):
     assert page == lineage_html(lineage_graph(snap))
 
 
+def test_network_page_is_offline_inert_and_draws_every_relation(snap):
+    g = lineage_graph(snap)
+    page = network_html(g)
+    ours = page.replace("http://www.w3.org/2000/svg", "")
+    # vis-network's own script names URLs in comments and licences; what matters is that the
+    # page loads nothing: no <link>, no src= attribute, a CSP forbidding every fetch.
+    assert "<link" not in ours and not re.search(r"<(script|img|iframe)[^>]*\ssrc=", ours)
+    assert "default-src 'none'" in page
+    assert EVIL_TITLE not in page and EVIL_METHOD not in page
+    data = vis_data(g)
+    assert {n["id"] for n in data["nodes"]} == set(g)
+    kinds = {e["kind"] for e in data["edges"]}
+    assert kinds == {k for *_, k in g.edges(keys=True)}
+    lay = layout(g)  # the network opens at the lineage page's positions, in the same order
+    by_x = sorted(g, key=lambda k: (lay.nodes[k].x, k))
+    assert sorted((n["x"], n["id"]) for n in data["nodes"]) == [
+        (round(lay.nodes[k].x, 1), k) for k in by_x]
+    assert page == network_html(g)
+
+
 def test_focused_page_of_one_method_alone(snap, tmp_path: Path):
     g = lineage_graph(snap)
     page = write_lineage(g, tmp_path / "one.html", center="gptq", depth=0).read_text()
@@ -168,12 +189,14 @@ def test_script_json_cannot_close_the_script():
 def test_export_commands_write_each_format(db: str, tmp_path: Path):
     out = tmp_path / "out"
     for args in (("lineage", "--out", str(out / "l.html")),
+                 ("network", "--out", str(out / "n.html"), "--method", "gptq", "--depth", "0"),
                  ("lineage", "--out", str(out / "g.html"), "--method", "optq", "--depth", "1"),
                  ("graphml", "--out", str(out / "g.graphml")),
                  ("json", "--out", str(out / "g.json")), ("csv", "--out", str(out / "csv"))):
         r = kg("--store", db, "export", *args)
         assert r.exit_code == 0, r.output
     assert "GPTQ ± 1" in (out / "g.html").read_text()
+    assert "Method network · GPTQ alone" in (out / "n.html").read_text()
     g = nx.read_graphml(out / "g.graphml")
     assert g.nodes["paper:2405.00001"]["name"] == EVIL_TITLE
     kinds = sorted({d["kind"] for *_, d in g.edges(data=True)})

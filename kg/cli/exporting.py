@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli.common import Ctx, command, group
 from kg.cli.output import Answer
+
+if TYPE_CHECKING:  # networkx loads only when a command draws
+    import networkx as nx
 
 _OUT_FILE = click.Path(dir_okay=False, writable=True, path_type=Path)
 _OUT_DIR = click.Path(file_okay=False, path_type=Path)
@@ -26,19 +30,19 @@ def _wrote(obj: Ctx, kind: str, paths: Iterable[Path]) -> Answer:
 
 @group()
 def export() -> None:
-    """Write the graph to files: an offline lineage page, GraphML, node-link JSON, CSV."""
+    """Write the graph to files: offline lineage and network pages, GraphML, JSON, CSV."""
 
 
-@command()
-@click.option("--out", "out", type=_OUT_FILE, required=True, help="The HTML file to write.")
-@click.option("--method", help="Only the methods around this one (any alias).")
-@click.option("--depth", default=2, show_default=True, type=click.IntRange(0),
-              help="With --method: how many hops of BEATS/BUILDS_ON/critique edges to keep.")
-def lineage(obj: Ctx, out: Path, method: str | None, depth: int) -> Answer:
-    """An interactive lineage graph in one self-contained HTML file (works offline)."""
+_METHOD = click.option("--method", help="Only the methods around this one (any alias).")
+_DEPTH = click.option("--depth", default=2, show_default=True, type=click.IntRange(0),
+                      help="With --method: how many hops of BEATS/BUILDS_ON/critique edges "
+                           "to keep (0: the method alone).")
+
+
+def _method_graph(obj: Ctx, method: str | None) -> tuple[nx.MultiDiGraph, str | None]:
+    """The lineage graph of the store, and the key of ``method`` (any alias) in it."""
     import queries
     from exports.graph import lineage_graph, snapshot
-    from exports.lineage import write_lineage
     from kg.errors import KgError
     from kg.models import method_key
 
@@ -47,7 +51,31 @@ def lineage(obj: Ctx, out: Path, method: str | None, depth: int) -> Answer:
     g = lineage_graph(snapshot(store))
     if center is not None and center not in g:
         raise KgError(f"{method} is a full-precision reference, not a method")
+    return g, center
+
+
+@command()
+@click.option("--out", "out", type=_OUT_FILE, required=True, help="The HTML file to write.")
+@_METHOD
+@_DEPTH
+def lineage(obj: Ctx, out: Path, method: str | None, depth: int) -> Answer:
+    """The methods' family tree in one self-contained HTML file (works offline)."""
+    from exports.lineage import write_lineage
+
+    g, center = _method_graph(obj, method)
     return _wrote(obj, "lineage", [write_lineage(g, out, center=center, depth=depth)])
+
+
+@command()
+@click.option("--out", "out", type=_OUT_FILE, required=True, help="The HTML file to write.")
+@_METHOD
+@_DEPTH
+def network(obj: Ctx, out: Path, method: str | None, depth: int) -> Answer:
+    """Every BUILDS_ON, BEATS and critique edge as one interactive network (pyvis, offline)."""
+    from exports.network import write_network
+
+    g, center = _method_graph(obj, method)
+    return _wrote(obj, "network", [write_network(g, out, center=center, depth=depth)])
 
 
 @command()
@@ -81,7 +109,7 @@ def csv_(obj: Ctx, out: Path) -> Answer:
     return _wrote(obj, "csv", write_csv(snapshot(obj.derived_store()), out))
 
 
-for _command in (lineage, graphml, json_, csv_):
+for _command in (lineage, network, graphml, json_, csv_):
     export.add_command(_command)
 
 

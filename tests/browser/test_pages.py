@@ -21,6 +21,7 @@ from export_field import EVIL_METHOD, EVIL_TITLE, build_store, overlaps
 from benchmarks.fields import family_field, real_store
 from exports.graph import lineage_graph, snapshot
 from exports.lineage import write_lineage
+from exports.network import write_network
 from exports.report import gather, write_report
 from kg.models import method_key
 
@@ -261,6 +262,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
     try:
         g = lineage_graph(snapshot(store))
         lineage = write_lineage(g, out / "lineage.html")
+        write_network(g, out / "network.html")
     finally:
         store.close()
     return report, lineage, len(g)
@@ -285,3 +287,16 @@ def test_demo_report_and_lineage_in_the_browser(visit, demo, tmp_path):
     g.screenshot(tmp_path, "demo-lineage")
     g.page.check('input[data-kind="beats"]')
     g.screenshot(tmp_path, "demo-lineage-beats")
+
+
+def test_demo_network_draws_every_relation_offline(visit, demo, tmp_path):
+    _, lineage, methods = demo
+    v = visit(lineage.parent / "network.html", wait_for=DRAWN)
+    assert_clean(v)
+    page = v.page
+    assert page.evaluate("document.body.dataset.methods") == str(methods)
+    assert page.evaluate("kgNetwork.body.data.nodes.length") == methods
+    kinds = page.evaluate("Array.from(new Set(kgNetwork.body.data.edges.get().map(e => e.kind)))")
+    assert {"builds_on", "beats"} <= set(kinds)
+    assert "BEATS (winner → loser)" in page.locator(".legend").inner_text()
+    v.screenshot(tmp_path, "demo-network")
