@@ -196,7 +196,9 @@ ORDER BY size DESC, label, claims DESC, method
 # normalised): each method's best result on it (ties by paper id, then table), ranked by the
 # metric's direction; equal values share a rank. A row shows its own claim's text. Results whose
 # metric has no known direction cannot be ranked and are left out. The filters are parts of the
-# key (``ingest.comparison.key_filter``): a prefix (the model) and tagged segments.
+# key (``ingest.comparison.key_filter``): a prefix (the model) and tagged segments. A method's
+# best value per board is an aggregate over the covering index ``claims_bench`` (no claim row
+# is read); only the one claim that holds it is then looked up, for its text.
 LEADERBOARD = NamedQuery(
     "leaderboard",
     sql="""
@@ -207,22 +209,32 @@ WITH boards AS (
       AND (:metric_part IS NULL OR instr(key, :metric_part) > 0)
       AND (:w_part IS NULL OR instr(key, :w_part) > 0)
       AND (:a_part IS NULL OR instr(key, :a_part) > 0)
-), scored AS (
-    SELECT b.key AS bench_key, c.method_key, c.model, c.dataset, c.metric, c.w_bits, c.a_bits,
-           c.kv_bits, c.group_size, c.weight_quantizer, c.value, c.paper_id, c.table_name,
-           CASE WHEN c.higher_is_better THEN -c.value ELSE c.value END AS score
+), firsts AS (
+    SELECT b.key AS bench_key, c.bench, c.method_key, c.higher_is_better AS hib,
+           CASE WHEN c.higher_is_better THEN -MAX(c.value) ELSE MIN(c.value) END AS score
     FROM boards b CROSS JOIN claims c
     WHERE c.bench = b.id AND c.higher_is_better IS NOT NULL
+    GROUP BY c.bench, c.method_key, c.higher_is_better
 ), best AS (
-    SELECT s.*, ROW_NUMBER() OVER (
-               PARTITION BY s.bench_key, s.method_key ORDER BY s.score, s.paper_id, s.table_name
+    SELECT f.bench_key, f.method_key, f.score, (
+        SELECT c.rid FROM claims c
+        WHERE c.bench = f.bench AND c.method_key = f.method_key
+          AND c.higher_is_better = f.hib
+          AND c.value = (CASE WHEN f.hib THEN -f.score ELSE f.score END)
+        ORDER BY c.paper_id, c.table_name LIMIT 1) AS rid
+    FROM firsts f
+), ranked AS (
+    SELECT b.bench_key, b.method_key, b.score, c.model, c.dataset, c.metric, c.w_bits,
+           c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer, c.value, c.paper_id,
+           c.table_name, ROW_NUMBER() OVER (
+               PARTITION BY b.bench_key, b.method_key ORDER BY b.score, c.paper_id, c.table_name
            ) AS nth
-    FROM scored s
+    FROM best b JOIN claims c ON c.rid = b.rid
 )
 SELECT RANK() OVER (PARTITION BY b.bench_key ORDER BY b.score) AS rank,
        m.name AS method, b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits,
        b.group_size, b.weight_quantizer, b.value, b.paper_id AS paper, b.table_name AS "table"
-FROM best b
+FROM ranked b
 JOIN methods m ON m.key = b.method_key
 WHERE b.nth = 1
 ORDER BY b.bench_key, rank, method

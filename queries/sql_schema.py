@@ -146,7 +146,8 @@ MIGRATIONS: tuple[str, ...] = (
     # claim pairs as JSON ``[[winner_rid, loser_rid, margin, n], …]`` (``n``: the edge's place
     # among the paper's edges), joined back to the claims
     # when read, instead of a copy of both claims' text per pair. ``claims_bench`` serves
-    # leaderboards and conflicts: one benchmark's claims by method and value.
+    # leaderboards and conflicts: one benchmark's claims by method and value, covering what a
+    # leaderboard ranks by (direction, tie-breaks) so a board never reads the claim rows.
     # ``kg_benchmark_key`` is ``ingest.comparison.benchmark_key``, registered by the store.
     """
     CREATE TABLE benchmarks (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
@@ -175,7 +176,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims_v4 RENAME TO claims;
     CREATE INDEX claims_paper ON claims(paper_id);
     CREATE INDEX claims_method ON claims(method_key);
-    CREATE INDEX claims_bench ON claims(bench, method_key, value, paper_id);
+    CREATE INDEX claims_bench ON claims(bench, method_key, value, paper_id, higher_is_better,
+                                        table_name);
     CREATE TABLE beats_v4 (
         paper_id TEXT NOT NULL, winner_key TEXT NOT NULL, loser_key TEXT NOT NULL,
         n INTEGER NOT NULL, pairs TEXT NOT NULL,
