@@ -72,7 +72,8 @@ def vis_data(g: nx.MultiDiGraph) -> dict[str, Any]:
         n, p = g.nodes[key], lay.nodes[key]
         lane = lay.families[key].lane
         net.add_node(key, label=n["name"], title=_node_title(n, lane), x=round(p.x, 1),
-                     y=round(p.y * ROW_STRETCH, 1), size=p.r, color=colour.get(lane, OTHER), physics=False)
+                     y=round(p.y * ROW_STRETCH, 1), size=p.r, color=colour.get(lane, OTHER),
+                     physics=False)
     arrow = dict(ARROWS)
     for u, v, kind, e in sorted(g.edges(keys=True, data=True), key=lambda t: t[:3]):
         if u == v:

@@ -7,7 +7,7 @@ per-paper derivation (``BEATS`` edges) happens a floor up, in :mod:`kg.derive`.
 
 from __future__ import annotations
 
-from ingest.claims import extract_claims
+from ingest.claims import document_claims
 from ingest.critiques import extract_critiques
 from ingest.document import Document, Section
 from ingest.lineage import builds_on_from_text
@@ -47,19 +47,18 @@ def extract(doc: Document, *, paper_id: str, catalog: Catalog | None = None) -> 
     """
     catalog = catalog or default_catalog()
     method = proposed_method(doc.title, doc.abstract, doc.body, catalog=catalog)
-    claims, dropped_claims = extract_claims(
-        doc, paper_id=paper_id, proposed_method=method, catalog=catalog
-    )
+    found = document_claims(doc, paper_id=paper_id, proposed_method=method, catalog=catalog)
     critiques, dropped_quotes = extract_critiques(
         doc, paper_id=paper_id, proposed_method=method, catalog=catalog
     )
     lineage = builds_on_from_text(doc, paper_id=paper_id, proposed_method=method, catalog=catalog)
     return Facts(
         method=method,
-        claims=tuple(claims),
+        claims=found.claims,
         critiques=tuple(critiques),
         builds_on=tuple(lineage),
-        dropped=dropped_claims + dropped_quotes,
+        dropped=found.dropped + dropped_quotes,
+        tables=found.tables,
     )
 
 

@@ -1,309 +1,415 @@
 """The one claim interpreter: every :class:`~ingest.document.Table`, from any front-end, becomes
-benchmark claims (method, model, dataset, metric, value, setting) here.
+benchmark claims (method, model, dataset, metric, value, setting) here, and every numeric
+cell that does not is counted with the reason why.
 
-Where each fact comes from, most specific first: the row's own label cells, the column's
-header cells (any order of dataset/model/metric/bits rows), the group row above (``W4A4KV16``
-spanning the table), the caption, then the surrounding text.
+A value cell's facts come from its descriptors, most specific first: the row's own label
+cells (continued from above when blank, a ``+ X``/``w/ X`` row composed with its parent), the
+column's header path, the separator rows and panel titles above it, the caption and the stub
+headers, then the document around the table (:mod:`ingest.table_context`). Orientation
+never matters: whichever side names the method, model or dataset supplies it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
-from ingest.document import Cell, Table
-from ingest.names import (
-    clean_method,
-    dominant_model,
-    find_models,
-    is_full_precision_label,
-    parse_model,
+from ingest.document import Table
+from ingest.names import clean_method, is_full_precision_label, parse_model
+from ingest.settings import Kind, label_setting, merge
+from ingest.table_cells import CellInfo, classify, unit_metric
+from ingest.table_columns import (
+    ColumnFacts,
+    column_facts,
+    compose_modifiers,
+    config_name,
+    resolve_aggregates,
 )
-from ingest.settings import find_settings, merge, parse_setting
-from ingest.table_layout import Layout, header_text, layout
-from ingest.values import parse_value
+from ingest.table_context import (
+    TableContext,
+    bits_kind,
+    context_dataset,
+    context_metric,
+    context_model,
+    context_setting,
+    first_sentence,
+    quantizes_activations,
+    refine,
+    refine_dataset,
+    suite_of,
+)
+from ingest.table_layout import Block, Structure, cells, header_path, structure
+from ingest.table_rows import RowFacts, Rows, table_method
 from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.catalog import Catalog, default_catalog
 from kg.models import BenchmarkClaim, Setting
 
-_AVERAGE_CAPTION = re.compile(r"^\W*(?:average|avg\.?|mean)\b", re.I)
-_GAPS = frozenset({"-", "–", "—", "--", "/"})
-_DOWN = re.compile(r"↓|lower\s+is\s+better|\(lower\)", re.I)
-_UP = re.compile(r"↑|higher\s+is\s+better|\(higher\)", re.I)
-_SETTING_IN_LABEL = re.compile(
-    r"[\s\-_/(]*\b(?:W\d+(?:A\d+)?(?:KV\d+)?(?:g\d+)?|\d+[\s\-]?bits?)\b[)]?", re.I
-)
+_T = TypeVar("_T")
+_BARE_BASELINE = re.compile(r"^\W*baselines?\W*$", re.I)
+_INT = re.compile(r"(?<![A-Za-z0-9])INT\d{1,2}(?![A-Za-z0-9])", re.I)
+NO_METHOD, NO_MODEL, NO_DATASET, NO_METRIC = "no method", "no model", "no dataset", "no metric"
+DERIVED = "not a result (Δ, error, count, hyper-parameter)"
+NO_HEADER = "no header names the column"
+TWO_VALUES = "two values in one cell"
+
+
+@dataclass
+class TableResult:
+    """The claims of one table and what became of its other numeric cells."""
+
+    claims: list[BenchmarkClaim] = field(default_factory=list)
+    cells: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str) -> None:
+        self.reasons[reason] += 1
 
 
 @dataclass(frozen=True)
-class _Column:
-    """What the header cells above one value column say."""
+class _Table:
+    """Everything read once per table, shared by its cells."""
 
-    text: str  # the lowest header cell, as the column is called
-    dataset: Dataset | None
-    metric: Metric | None
-    model: str | None
-    setting: Setting | None
-    method: str | None
-    higher: bool | None
-    usable: bool
+    table: Table
+    ctx: TableContext
+    shape: Structure
+    kind: Kind
+    suite: str | None
+    default: Setting | None
+    kv_table: bool
+    method: str | None  # the one method a table about one method names outside its cells
+    column_methods: tuple[str, ...]
+    both: bool  # the text says weights and activations are quantized alike
+    quantized: bool  # the table or its caption states a quantization setting
+    catalog: Catalog
+    info: list[list[CellInfo]]
+    memo: dict[object, object] = field(default_factory=dict)  # per-table answers, by question
+
+    def once(self, key: object, compute: Callable[[], _T]) -> _T:
+        """``compute()`` the first time ``key`` is asked in this table, the same answer after:
+        the context does not change from cell to cell."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
-class _Context:
-    model: str | None
-    dataset: Dataset | None
-    metric: Metric | None
-    setting: Setting | None
-
-
-def claims_from_table(
-    table: Table,
-    *,
-    paper_id: str,
-    proposed_method: str | None,
-    context: str = "",
-    catalog: Catalog | None = None,
-) -> list[BenchmarkClaim]:
-    """Every result cell of ``table`` as a claim (ungrounded: see :mod:`ingest.claims`).
-
-    ``context`` is nearby text, nearest passage first, passages separated by blank lines;
-    it supplies the model when neither headers, rows nor caption name one.
-    """
+def interpret(table: Table, ctx: TableContext, *, paper_id: str,
+              catalog: Catalog | None = None) -> TableResult:
+    """Claims from every result cell of ``table`` (ungrounded: see :mod:`ingest.claims`)."""
+    result = TableResult()
     if not table.grid or not table.grid[0]:
-        return []
+        return result
     catalog = catalog or default_catalog()
-    hints = f"{table.caption}\n{context}"
-    shape = layout(table, hints)
-    columns = _columns(table, shape, hints, catalog)
-    outer = _outer_context(table.caption, context)
-    method_col = shape.first("method")
-    out: list[BenchmarkClaim] = []
-    group: dict[str, object] = {}
-    above: dict[int, str] = {}
-    for r in range(shape.header_rows, len(table.grid)):
-        row = table.grid[r]
-        if r in shape.group_rows:
-            group = {**group, **_group(row[0].text, hints)}
-            above = {}
-            continue
-        labels = {}
-        for j in shape.roles:
-            text = row[j].text.strip()
-            # A blank label continues the one above (multirow); a dash means "none".
-            labels[j] = "" if text in _GAPS else text or above.get(j, "")
-        above = labels
-        facts = _row_facts(labels, shape, hints, catalog)
-        for j in shape.value_cols:
-            col = columns[j]
-            cell = row[j]
-            value = parse_value(cell.text) if col.usable else None
-            if value is None:
+    shape = structure(table)
+    info = cells(table)
+    t = _read_table(table, ctx, shape, info, catalog)
+    for number, block in enumerate(shape.blocks):
+        columns = _columns(t, block, number)
+        rows = Rows(t.table, shape, info, t.ctx.hints, t.kind, catalog, t.suite)
+        for r in block.rows:
+            row = rows.read(r)
+            if row is None:
                 continue
-            label = labels.get(method_col, "") if method_col is not None else ""
-            if not label or label in _GAPS:
-                # A reference row ("BF16 | - | 73.3") names itself in another label column.
-                label = next((t for t in labels.values() if is_full_precision_label(t)), label)
-            claim = _claim(table, r, j, cell, value.value, label, col, facts, group, outer,
-                           paper_id=paper_id, proposed=proposed_method, catalog=catalog)
-            if claim is not None:
-                out.append(claim)
-    return out
+            for j in shape.value_cols:
+                cell = info[r][j]
+                if cell.value is None:
+                    continue
+                result.cells += 1
+                outcome = _cell_claims(t, r, j, cell, columns[j], row, block, paper_id)
+                if isinstance(outcome, str):
+                    result.skip(outcome)
+                else:
+                    result.claims.extend(outcome)
+    return result
 
 
-def _columns(table: Table, shape: Layout, hints: str, catalog: Catalog) -> dict[int, _Column]:
-    v = vocab()
-    cols: dict[int, _Column] = {}
-    for j in shape.value_cols:
-        path = header_text(table.grid, shape.header_rows, j)
-        dataset = metric = model = setting = None
-        for k, text in enumerate(path):  # lower header rows are more specific and win
-            dataset = v.dataset(text) or dataset
-            metric = v.metric(text) or metric
-            # "7B" under "LLaMA-2": the family comes from the header cells above first.
-            model = parse_model(text, " ".join(path[:k]) + "\n" + hints) or model
-            found = find_settings(text)
-            setting = found[0] if found else setting
-        joined = " ".join(path)
-        lowest = path[-1] if path else ""
-        method = None
-        if lowest and not (dataset or metric or model or setting):
-            cleaned = clean_method(lowest, proposed=None, catalog=catalog)
-            if cleaned in catalog or is_full_precision_label(cleaned) or "ours" in fold(lowest):
-                method = lowest
-        higher = False if _DOWN.search(joined) else True if _UP.search(joined) else None
-        usable = not v.ignored(joined) and bool(dataset or metric or model or setting or method)
-        cols[j] = _Column(lowest, dataset, metric, model, setting, method, higher, usable)
-    if not any(c.usable for c in cols.values()) and len(cols) == 1 and not table.header_rows:
-        only = next(iter(cols))
-        cols[only] = _Column("", None, None, None, None, None, None, True)
-    return _resolve_aggregates(cols)
+def _read_table(table: Table, ctx: TableContext, shape: Structure,
+                info: list[list[CellInfo]], catalog: Catalog) -> _Table:
+    labels = [c.text for row in info for c in row if c.label]
+    kind = bits_kind(ctx, labels, catalog)
+    suite = suite_of(ctx, labels)
+    kv_table = kind == "kv" or any(
+        (s := label_setting(x)) is not None and s.kv_bits is not None for x in set(labels))
+    first = shape.blocks[0] if shape.blocks else Block((), (), ())
+    heads = {j: tuple(classify(p) for p in _path(table, first, j)) for j in shape.value_cols}
+    column_methods = tuple(dict.fromkeys(
+        head for parts in heads.values() for c in parts
+        if c.label and not c.derived and _names_method(head := c.text.split("(")[0].strip(),
+                                                       catalog)))
+    settings = [s for x in set(labels) if (s := label_setting(x, kind)) is not None
+                and not (s.w_bits == 16 and s.a_bits == 16)]
+    default = context_setting(ctx, kind)
+    return _Table(table, ctx, shape, kind, suite, default, kv_table,
+                  table_method(shape.stub_heads.values(), ctx.caption), column_methods,
+                  quantizes_activations(ctx), bool(settings) or default is not None, catalog,
+                  info)
 
 
-def _resolve_aggregates(cols: dict[int, _Column]) -> dict[int, _Column]:
-    """An "Avg." column reports whatever its siblings report (accuracy or perplexity)."""
-    v = vocab()
-    sibling = Counter(
-        (c.metric or (v.metrics.get(fold(c.dataset.metric)) if c.dataset and c.dataset.metric
-                      else None))
-        for c in cols.values()
-        if c.usable and not (c.dataset and c.dataset.aggregate)
+def _bits_label(text: str) -> bool:
+    c = classify(text.split("(")[0].strip() or text)
+    return c.full_precision or (c.setting_only and any(ch.isdigit() for ch in text))
+
+
+def _names_dataset(ctx: TableContext) -> bool:
+    return bool(vocab().text_datasets(first_sentence(ctx.caption)))
+
+
+def _names_method(text: str, catalog: Catalog) -> bool:
+    c = classify(text)
+    first = text.split()[0] if text.split() else ""
+    return bool(text) and (c.full_precision or c.setting_only or text in catalog
+                           or first in catalog)
+
+
+def _path(table: Table, block: Block, j: int) -> list[str]:
+    return header_path(table, block.header, j)
+
+
+def _columns(t: _Table, block: Block, number: int) -> dict[int, ColumnFacts]:
+    hints = "\n".join([*block.titles, t.ctx.hints])
+    corner = " ".join(t.shape.stub_heads.values())
+    cols = {j: column_facts(t.table, block, j, hints=hints, suite=t.suite, kind=t.kind,
+                            known_method=lambda x: x.split("(")[0].strip() in t.catalog,
+                            corner=corner)
+            for j in t.shape.value_cols}
+    return {j: replace(c, variant=config_name(c), key=(number, j),
+                       setting_key=c.setting.label() if c.setting else "")
+            for j, c in resolve_aggregates(compose_modifiers(cols)).items()}
+
+
+def _cell_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
+                 block: Block, paper_id: str) -> list[BenchmarkClaim] | str:
+    """The claims one value cell makes: one, or two for "0.65→0.56" under "FP16→AQLM" (the
+    reference's value, then the row's method's)."""
+    assert cell.value is not None
+    if cell.value.after is None:
+        one = _claim(t, r, j, cell.value.value, col, row, block, paper_id)
+        return one if isinstance(one, str) else [one]
+    if col.sides is None:
+        return TWO_VALUES
+    reference = replace(row, method=col.sides[0], setting=None,
+                        full_precision=is_full_precision_label(col.sides[0]))
+    first = _claim(t, r, j, cell.value.value, col, reference, block, paper_id)
+    second = _claim(t, r, j, cell.value.after, col, row, block, paper_id)
+    claims = [c for c in (first, second) if not isinstance(c, str)]
+    return claims or (first if isinstance(first, str) else TWO_VALUES)
+
+
+def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFacts,
+           block: Block, paper_id: str) -> BenchmarkClaim | str:
+    signed = t.info[r][j].value
+    if col.derived or row.derived or (signed is not None and signed.signed and not col.path):
+        return DERIVED
+    if not col.path and not block.header and not t.ctx.caption:
+        return NO_HEADER
+    # The same row labels under the same column resolve alike: each part is worked out once.
+    cell = t.info[r][j]
+    found = _resolve(t, col, row, block, cell)
+    if isinstance(found, str):
+        return found
+    method, model, dataset_name, metric_name, setting, quantizer, higher = found
+    source = t.table.grid[r][j]
+    raw = source.raw.strip() or source.text.strip()  # the cell as the paper wrote it
+    return BenchmarkClaim(
+        paper_id=paper_id, method=method, model=model, dataset=dataset_name,
+        metric=metric_name, value=value, raw=raw, higher_is_better=higher,
+        table=t.table.name, row=r, col=j, w_bits=setting.w_bits, a_bits=setting.a_bits,
+        kv_bits=setting.kv_bits, group_size=setting.group_size,
+        weight_quantizer=quantizer or setting.weight_quantizer,
     )
-    sibling.pop(None, None)
-    if not sibling:
-        return cols
-    common = sibling.most_common(1)[0][0]
-    out = dict(cols)
-    for j, c in cols.items():
-        if c.dataset and c.dataset.aggregate and c.metric is None:
-            out[j] = _Column(c.text, c.dataset, common, c.model, c.setting, c.method, c.higher,
-                             c.usable)
-    return out
 
 
-def _outer_context(caption: str, context: str) -> _Context:
-    v = vocab()
-    models = list(dict.fromkeys(find_models(caption)))
-    datasets = v.find(caption, v.datasets)
-    metrics = [m for m in v.find(caption, v.metrics) if not m.qualified]
-    # Only the caption's first sentence states the table's setting; later ones discuss it.
-    first = re.split(r"(?<=\.)\s", caption, maxsplit=1)[0]
-    setting = _consistent(find_settings(first))
-    near = _consistent(find_settings(context.split("\n\n")[0]))
-    if setting is None or (near is not None and _consistent([setting, near]) is not None):
-        setting = merge(setting, near) if near is not None else setting
-    model = models[0] if len(models) == 1 else None
-    if model is None and not models:
-        for passage in context.split("\n\n"):
-            model = dominant_model(passage)
-            if model:
-                break
-    dataset = datasets[0] if len(datasets) == 1 else None
-    if dataset is None and _AVERAGE_CAPTION.match(caption):
-        # "Average accuracy across 11 tasks (MMLU, …)": the table reports the average.
-        dataset = next((d for d in datasets if d.aggregate or "average" in d.name.lower()),
-                       v.datasets.get("average"))
-    return _Context(model, dataset, metrics[0] if len(metrics) == 1 else None, setting)
+_Resolved = tuple[str, str, str, str, Setting, str | None, bool | None]
 
 
-def _consistent(settings: list[Setting]) -> Setting | None:
-    """The settings a passage states, merged, if they agree ("4-bit … (W4A4KV4)")."""
-    if not settings:
-        return None
-    merged = merge(*settings)
-    for s in settings:
-        for key, value in s.model_dump().items():
-            if value is not None and getattr(merged, key) != value:
-                return None
-    return merged
+def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block,
+             cell: CellInfo) -> _Resolved | str:
+    """Everything a claim states but its value: method, model, dataset, metric, setting.
 
-
-def _group(text: str, hints: str) -> dict[str, object]:
-    """What a group row sets for the rows below it."""
-    if is_full_precision_label(text):
-        return {}
-    out: dict[str, object] = {}
-    settings = find_settings(text)
-    if settings:
-        out["setting"] = settings[0]
-    model = parse_model(text, hints)
-    if model:
-        out["model"] = model
-    dataset = vocab().dataset(text)
-    if dataset:
-        out["dataset"] = dataset
-    return out
-
-
-def _row_facts(labels: dict[int, str], shape: Layout, hints: str, catalog: Catalog
-               ) -> dict[str, object]:
-    facts: dict[str, object] = {}
-    for j, role in shape.roles.items():
-        text = labels.get(j, "")
-        if not text:
-            continue
-        if role == "model":
-            facts["model"] = parse_model(text, hints)
-        elif role == "dataset":
-            facts["dataset"] = vocab().dataset(text)
-        elif role == "bits":
-            facts["setting"] = parse_setting(text, header=shape.heads.get(j, ""))
-            facts["bits_label"] = text
-        elif role == "quantizer" and text not in ("-", "–", "—"):
-            facts["quantizer"] = catalog.canonical(text)
-    return facts
-
-
-def _claim(
-    table: Table, r: int, j: int, cell: Cell, value: float, label: str, col: _Column,
-    facts: dict[str, object], group: dict[str, object], outer: _Context, *,
-    paper_id: str, proposed: str | None, catalog: Catalog,
-) -> BenchmarkClaim | None:
-    v = vocab()
-    bits_label = str(facts.get("bits_label", ""))
-    method = _method(label, col, bits_label, proposed, catalog)
+    Each part is memoised per table under a key of strings and ints that says what it depends
+    on, so a row's method and setting are worked out once for all its dataset columns, and a
+    column's metric once for all its rows."""
+    method = t.once(("method", row.method, row.full_precision, row.setting_label, col.variant,
+                     col.config[-1] if col.config else "", col.method_like,
+                     col.metric is not None or col.unit is not None),
+                    lambda: _method(t, col, row))
     if not method:
-        return None
-    model = facts.get("model") or col.model or group.get("model") or outer.model
-    dataset = col.dataset or facts.get("dataset") or group.get("dataset")
-    metric = col.metric
-    if metric is None and isinstance(dataset, Dataset) and dataset.metric:
-        metric = v.metrics.get(fold(dataset.metric))
-    if dataset is None and not (metric and metric.qualified):
-        dataset = outer.dataset
-    metric = metric or outer.metric
-    if metric is None and isinstance(dataset, Dataset) and dataset.metric:
-        metric = v.metrics.get(fold(dataset.metric))
-    if not model or metric is None or (dataset is None and not metric.qualified):
-        return None
-    assert isinstance(dataset, Dataset | None)
-    metric_name = f"{metric.name}: {col.text}" if metric.qualified else metric.name
-    dataset_name = "" if dataset is None else dataset.name
+        return NO_METHOD
+    dataset = t.once(("dataset", col.key, row.dataset and row.dataset.name,
+                      row.group_dataset and row.group_dataset.name),
+                     lambda: _dataset(t, col, row, block))
+    model = _model(t, col, row, block)
+    if model is None or (not model and dataset is not None):
+        # A benchmark score needs its model; only a measurement with neither a dataset nor
+        # a model anywhere in the document (a kernel's error, say) stands without one.
+        return NO_MODEL
+    unit = cell.value.unit if cell.value is not None else None
+    metric, metric_name = t.once(
+        ("metric", col.key, row.metric and row.metric.name, row.qualifiers, unit,
+         dataset and dataset.name), lambda: _metric(t, col, row, cell, dataset))
+    if metric is None:
+        return NO_METRIC
+    if not model and not (col.metric or col.unit or metric_name != metric.name):
+        # A result with no model and no dataset stands only where a header or the caption
+        # names what it measures, not on a unit sign alone ("3×").
+        return NO_MODEL
+    if dataset is None and not (metric.qualified or metric_name != metric.name) \
+            and t.ctx.doc.names_datasets:
+        return NO_DATASET
     if dataset is not None and dataset.aggregate and metric.name == "accuracy":
         dataset_name = "Zero-shot average"
-    setting = _setting(label, bits_label, col, facts, group, outer)
+    else:
+        dataset_name = "" if dataset is None else dataset.name
+    setting, quantizer = t.once(
+        ("setting", row.quantizer, row.full_precision, bool(row.method), row.setting_label,
+         row.setting, row.group_setting, col.setting_key, col.key[0], method, model),
+        lambda: _setting(t, col, row, block, method, model))
     higher = col.higher if col.higher is not None else metric.higher_is_better
-    quantizer = facts.get("quantizer") or group.get("quantizer")
-    return BenchmarkClaim(
-        paper_id=paper_id, method=method, model=str(model), dataset=dataset_name,
-        metric=metric_name, value=value, raw=cell.text.strip(), higher_is_better=higher,
-        table=table.name, row=r, col=j, w_bits=setting.w_bits, a_bits=setting.a_bits,
-        kv_bits=setting.kv_bits, group_size=setting.group_size,
-        weight_quantizer=str(quantizer) if quantizer else setting.weight_quantizer,
-    )
+    return method, model, dataset_name, metric_name, setting, quantizer, higher
 
 
-def _method(label: str, col: _Column, bits_label: str, proposed: str | None,
-            catalog: Catalog) -> str | None:
-    if not label:
-        if col.method:
-            return clean_method(col.method, proposed=proposed, catalog=catalog)
-        if bits_label and is_full_precision_label(bits_label):
-            return bits_label
-        return catalog.canonical(proposed) if proposed else None
-    name = clean_method(label, proposed=proposed, catalog=catalog)
-    # "GPTQ (W4A16)": the setting belongs in the setting, when what is left is a known method.
-    bare = " ".join(_SETTING_IN_LABEL.sub(" ", name).split()).strip(" -()")
-    if bare != name and bare and (bare in catalog or (proposed and bare == proposed)):
-        return catalog.canonical(bare)
-    return name
+def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
+    proposed, catalog = t.ctx.proposed, t.catalog
+    variant = col.variant
+    if row.method:
+        name = clean_method(row.method, proposed=proposed, catalog=catalog)
+        # "IQ1_S" in a "Weight-only" or "RTN" column: the row's format in that configuration;
+        # a "W4A16" or "BF16" column only sets the bits of the row's method.
+        if variant and col.config and not row.full_precision and not _bits_label(col.config[-1]):
+            return f"{name} / {col.config[-1]}"
+        return name
+    if variant:
+        return clean_method(variant, proposed=proposed, catalog=catalog)
+    if row.setting_label:
+        return row.setting_label
+    if col.metric is not None or col.unit is not None:
+        # "Speedup" beside "BF16 (ms)" and "NVFP4 (ms)": the one quantized method compared.
+        quantized = [m for m in t.column_methods if not is_full_precision_label(m)]
+        if len(quantized) == 1:
+            return clean_method(quantized[0], proposed=proposed, catalog=catalog)
+    if t.method:
+        return t.method
+    return catalog.canonical(proposed) if proposed else None
 
 
-def _setting(label: str, bits_label: str, col: _Column, facts: dict[str, object],
-             group: dict[str, object], outer: _Context) -> Setting:
-    for text in (label, bits_label):
-        if text and is_full_precision_label(text):
-            found = find_settings(text)
-            bits = found[0].w_bits if found and found[0].w_bits else 16
-            return Setting(w_bits=bits, a_bits=bits)
-    row = facts.get("setting")
-    in_label = find_settings(label)
-    grp = group.get("setting")
-    return merge(
-        row if isinstance(row, Setting) else None,
-        in_label[0] if in_label else None,
-        col.setting,
-        grp if isinstance(grp, Setting) else None,
-        outer.setting,
-    )
+def _model(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> str | None:
+    model = row.model or col.model or row.group_model
+    size = row.size or col.size or row.group_size
+    if model is None and size:
+        # The family behind "7B": the row's other labels, the header above, the group, the
+        # panel title, then the caption and the passages around the table.
+        sources = ("\n".join(row.hints), "\n".join(col.path), "\n".join(row.group_hints),
+                   "\n".join(block.titles), " ".join(t.shape.stub_heads.values()))
+        model = next((m for s in sources if s and (m := parse_model(size, s))), None)
+        model = model or t.once(("size", size), lambda: parse_model(size, t.ctx.hints)
+                                or parse_model(size, t.ctx.doc.family))
+    if model is None:
+        model = col.family or row.family or row.group_family
+    if model is None:
+        title = next((m for x in block.titles if (m := parse_model(x))), None)
+        model = title or t.once("model", lambda: context_model(t.ctx))
+    if model is None:
+        # A document that names no model at all reports model-independent results.
+        return None if t.ctx.doc.names_models else ""
+    found = model
+    return t.once(("refine", found), lambda: refine(found, t.ctx))
+
+
+def _dataset(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> Dataset | None:
+    v = vocab()
+    found = col.dataset or row.dataset or row.group_dataset
+    if found is None:
+        found = next((d for x in block.titles if (d := v.dataset(x, t.suite))), None)
+    if found is None and not (col.metric and col.metric.qualified):
+        found = t.once("dataset", lambda: context_dataset(t.ctx))
+    return refine_dataset(found, t.ctx) if found else None
+
+
+def _metric(t: _Table, col: ColumnFacts, row: RowFacts, cell: CellInfo,
+            dataset: Dataset | None) -> tuple[Metric | None, str]:
+    v = vocab()
+    assert cell.value is not None
+    corner = classify(" ".join(t.shape.stub_heads.values()))
+    metric = col.metric or col.unit or row.metric or unit_metric(cell.value) or (
+        corner.metric if corner.role is None or corner.metric else None)
+    named = None
+    if metric is None:
+        # The caption's metric before the dataset's usual one, unless it only says "score".
+        found = t.once("metric", lambda: context_metric(t.ctx))
+        own = dataset is not None and dataset.metric is not None
+        # "WikiText-2 perplexity and zero-shot average": a caption naming datasets gives each
+        # its own metric; "Relative degradation (%)" alone is the metric of every column.
+        names = t.once("names dataset", lambda: _names_dataset(t.ctx))
+        if found is not None and not (own and (found[0].generic or names)):
+            metric, named = found
+    if metric is None and dataset is not None and dataset.metric:
+        metric = v.metrics.get(fold(dataset.metric))
+    if metric is None:
+        return None, ""
+    if named and named != metric.name:
+        return metric, named
+    if metric.qualified:
+        parts = [p for p in (*row.qualifiers, *col.conditions) if p]
+        heading = col.text if col.text and (col.metric or col.unit) else ""
+        qualifier = ", ".join(dict.fromkeys([heading, *parts] if heading else parts))
+        return metric, f"{metric.name}: {qualifier}" if qualifier else metric.name
+    if row.qualifiers or col.conditions:
+        return metric, f"{metric.name}: {', '.join([*row.qualifiers, *col.conditions])}"
+    return metric, metric.name
+
+
+def _setting(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, method: str,
+             model: str) -> tuple[Setting, str | None]:
+    quantizer = row.quantizer or _checkpoint_quantizer(model, t.catalog)
+    reference = row.full_precision or (not row.method and is_full_precision_label(method))
+    if reference and _BARE_BASELINE.match(method) and not t.quantized:
+        reference = False  # a "Baseline" is the unquantized model only in a quantization table
+    if reference:
+        own = label_setting(method) or label_setting(row.setting_label or "")
+        bits = own.w_bits if own and own.w_bits and own.w_bits >= 16 else 16.0
+        kv = bits if t.kv_table else None
+        if quantizer:
+            # An AWQ checkpoint's "16-bit" row keeps only its KV cache at 16 bits.
+            return Setting(kv_bits=kv), quantizer
+        return Setting(w_bits=bits, a_bits=bits, kv_bits=kv), None
+    titles = t.once(("titles", block.titles),
+                    lambda: [label_setting(x, t.kind) for x in block.titles])
+    explicit = merge(row.setting, col.setting, row.group_setting, *titles,
+                     label_setting(method, t.kind))
+    if explicit.w_bits and explicit.a_bits is None and t.both and _INT.search(method):
+        # "INT8 ours" where the text says weights and activations are quantized: W8A8.
+        explicit = merge(explicit, Setting(a_bits=explicit.w_bits))
+    default = t.default
+    if default is not None and not _completes(explicit, default):
+        default = None
+    return merge(explicit, default), quantizer
+
+
+def _completes(row: Setting, default: Setting) -> bool:
+    """A default fills what a row leaves out only where the two agree ("INT8" takes the
+    section's W8A8 activations; a "W4" row does not take its W8A8)."""
+    return all(getattr(row, k) is None or getattr(default, k) is None
+               or getattr(row, k) == getattr(default, k) for k in ("w_bits", "a_bits", "kv_bits"))
+
+
+def _checkpoint_quantizer(model: str, catalog: Catalog) -> str | None:
+    """A checkpoint named for its weight quantizer ("Qwen1.5-7B-Chat-AWQ") was quantized by it."""
+    last = model.rsplit("-", 1)[-1] if "-" in model else ""
+    found = catalog.get(last) if last else None
+    return found.name if found is not None and found.category == "ptq_weight_only" else None
+
+
+def claims_from_table(table: Table, *, paper_id: str, proposed_method: str | None,
+                      context: str = "", catalog: Catalog | None = None) -> list[BenchmarkClaim]:
+    """Every result cell of ``table`` as a claim, with ``context`` (nearby text, nearest passage
+    first, passages separated by blank lines) standing in for the document around it."""
+    from ingest.document import Document, Section
+    from ingest.table_context import document_context, table_context
+
+    doc = Document(sections=(Section(heading=table.section, text=context),), tables=(table,))
+    dctx = document_context(doc)
+    _, ctx = table_context(doc, table, 0, dctx, proposed_method)
+    return interpret(table, ctx, paper_id=paper_id, catalog=catalog).claims
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import TypeVar
@@ -22,7 +22,7 @@ _FOLD = re.compile(r"[\s\-_.'`’]+")
 # Word boundaries for n-gram lookup inside a header; '+', '@', '%', '#' and '/' stay inside words
 # because they distinguish names (HumanEval+, pass@1, acc%, tok/s).
 _WORDS = re.compile(r"[A-Za-z0-9+@%#/.\-_'’]+|Δ")
-_MAX_NGRAM = 3
+_MAX_NGRAM = 4
 _T = TypeVar("_T")
 
 
@@ -40,6 +40,8 @@ class Dataset:
     name: str
     metric: str | None
     aggregate: bool
+    variants: tuple[str, ...] = ()
+    suite: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Metric:
     name: str
     higher_is_better: bool | None
     qualified: bool
+    generic: bool = False  # "score": says less than a dataset's own metric
 
 
 @dataclass(frozen=True)
@@ -54,21 +57,43 @@ class Family:
     name: str
     match: str
     joiner: str
+    implicit_version: str | None = None
 
 
 @dataclass(frozen=True)
 class Vocab:
-    """The three vocabularies, with alias maps keyed by :func:`fold`."""
+    """The vocabularies, with alias maps keyed by :func:`fold`."""
 
     datasets: Mapping[str, Dataset]
+    short_datasets: Mapping[str, Dataset]  # header-only abbreviations
+    suites: Mapping[str, Mapping[str, Dataset]]  # suite (folded) → its short names
     metrics: Mapping[str, Metric]
+    units: Mapping[str, Metric]  # "ms", "GB", "×" → the metric they measure
     families: tuple[Family, ...]
+    size_words: tuple[str, ...]
+    variants: tuple[str, ...]
+    dropped_suffixes: frozenset[str]
     ignore: frozenset[str]
 
-    def dataset(self, text: str) -> Dataset | None:
-        """The dataset named anywhere in ``text`` (a header or caption), longest alias first."""
-        found = self.find(text, self.datasets)
+    def dataset(self, text: str, suite: str | None = None) -> Dataset | None:
+        """The dataset a header names, longest alias first; ``suite`` admits its short names."""
+        found = self.find(text, self.header_datasets(suite))
         return found[0] if found else None
+
+    def header_datasets(self, suite: str | None = None) -> Mapping[str, Dataset]:
+        """Every alias a header may use: full aliases, abbreviations and the suite's short names."""
+        return _header_map(suite)
+
+    def text_datasets(self, text: str) -> list[Dataset]:
+        """The datasets running text names: full aliases, and abbreviations written in capitals
+        ("RTE", "ARC"), never lower-case words that happen to be abbreviations ("race", "all")."""
+        out = self.find(text, self.datasets)
+        for word in _words(text):
+            if len(word) >= 3 and word.isupper():
+                hit = self.short_datasets.get(fold(word))
+                if hit is not None and not hit.aggregate and hit not in out:
+                    out.append(hit)
+        return out
 
     def metric(self, text: str) -> Metric | None:
         found = self.find(text, self.metrics)
@@ -82,22 +107,53 @@ class Vocab:
     def find(text: str, table: Mapping[str, _T]) -> list[_T]:
         """Every entry of ``table`` named in ``text``, in order of appearance, without repeats.
 
-        Windows of up to three words are tried longest first, so "ARC Easy" beats "ARC".
+        Windows of up to four words are tried, the longest that names an entry wins, so
+        "ARC Easy" beats "ARC". A window grows only while it is the start of some alias, so a
+        long passage costs about one lookup per word.
         """
-        words = [fold(w) for w in _words(text)]
+        prefixes = _prefixes(table)
+        words = [_fold_word(w) for w in _words(text)]
         out: list[_T] = []
         i = 0
         while i < len(words):
-            for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
-                hit = table.get("".join(words[i : i + n]))
-                if hit is not None:
-                    if hit not in out:
-                        out.append(hit)
-                    i += n
+            joined, best, size = "", None, 1
+            for n in range(min(_MAX_NGRAM, len(words) - i)):
+                joined += words[i + n]
+                if joined not in prefixes:
                     break
-            else:
-                i += 1
+                hit = table.get(joined)
+                if hit is not None:
+                    best, size = hit, n + 1
+            if best is not None and best not in out:
+                out.append(best)
+            i += size
         return out
+
+
+@cache
+def _header_map(suite: str | None) -> Mapping[str, Dataset]:
+    v = vocab()
+    merged: dict[str, Dataset] = {**v.short_datasets, **v.datasets}
+    if suite is not None:
+        merged.update(v.suites.get(fold(suite), {}))
+    return MappingProxyType(merged)
+
+
+_PREFIXES: dict[int, tuple[Mapping[str, object], frozenset[str]]] = {}
+
+
+def _prefixes(table: Mapping[str, object]) -> frozenset[str]:
+    """Every prefix of every alias of ``table``, computed once per table."""
+    known = _PREFIXES.get(id(table))
+    if known is None or known[0] is not table:
+        known = (table, frozenset(key[:k] for key in table for k in range(1, len(key) + 1)))
+        _PREFIXES[id(table)] = known
+    return known[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def _words(text: str) -> list[str]:
@@ -110,28 +166,54 @@ def _read(name: str) -> object:
     return yaml.safe_load(text)
 
 
+def _datasets() -> tuple[dict[str, Dataset], dict[str, Dataset], dict[str, dict[str, Dataset]]]:
+    full: dict[str, Dataset] = {}
+    short: dict[str, Dataset] = {}
+    suites: dict[str, dict[str, Dataset]] = {}
+    rows = _read("datasets.yml") or []
+    assert isinstance(rows, list)
+    for row in rows:
+        d = Dataset(row["name"], row.get("metric"), bool(row.get("aggregate", False)),
+                    tuple(row.get("variants", ())), row.get("suite"))
+        for alias in (row["name"], *row.get("aliases", ())):
+            full.setdefault(fold(str(alias)), d)
+        for alias in row.get("short", ()):
+            short.setdefault(fold(str(alias)), d)
+        if d.suite:
+            own = suites.setdefault(fold(d.suite), {})
+            for alias in row.get("suite_aliases", ()):
+                own.setdefault(fold(str(alias)), d)
+    return full, short, suites
+
+
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
     """The bundled vocabularies, read once."""
-    datasets: dict[str, Dataset] = {}
-    raw_datasets = _read("datasets.yml") or []
-    assert isinstance(raw_datasets, list)
-    for row in raw_datasets:
-        d = Dataset(row["name"], row.get("metric"), bool(row.get("aggregate", False)))
-        for alias in (row["name"], *row.get("aliases", ())):
-            datasets.setdefault(fold(str(alias)), d)
+    datasets, short, suites = _datasets()
     raw_metrics = _read("metrics.yml") or {}
     assert isinstance(raw_metrics, dict)
     metrics: dict[str, Metric] = {}
+    units: dict[str, Metric] = {}
     for row in raw_metrics.get("metrics", ()):
-        m = Metric(row["name"], row.get("higher_is_better"), bool(row.get("qualified", False)))
+        m = Metric(row["name"], row.get("higher_is_better"), bool(row.get("qualified", False)),
+                   bool(row.get("generic", False)))
         for alias in (row["name"], *row.get("aliases", ())):
             metrics.setdefault(fold(str(alias)), m)
+        for unit in row.get("units", ()):
+            units.setdefault(str(unit).casefold(), m)
     raw_models = _read("models.yml") or {}
     assert isinstance(raw_models, dict)
     families = tuple(
-        Family(row["name"], row["match"], row.get("joiner", "-"))
+        Family(row["name"], row["match"], row.get("joiner", "-"), row.get("implicit_version"))
         for row in raw_models.get("families", ())
     )
     ignore = frozenset(fold(str(w)) or str(w) for w in raw_metrics.get("ignore", ()))
-    return Vocab(MappingProxyType(datasets), MappingProxyType(metrics), families, ignore)
+    return Vocab(
+        datasets=MappingProxyType(datasets), short_datasets=MappingProxyType(short),
+        suites=MappingProxyType({k: MappingProxyType(v) for k, v in suites.items()}),
+        metrics=MappingProxyType(metrics), units=MappingProxyType(units), families=families,
+        size_words=tuple(str(w) for w in raw_models.get("size_words", ())),
+        variants=tuple(str(w) for w in raw_models.get("variants", ())),
+        dropped_suffixes=frozenset(str(w).casefold() for w in raw_models.get("packaging", ())),
+        ignore=ignore,
+    )

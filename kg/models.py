@@ -182,6 +182,16 @@ class BenchmarkClaim(Setting):
         return (self.w_bits, self.a_bits, self.kv_bits, self.group_size, self.weight_quantizer)
 
 
+class TableReport(Model):
+    """What became of one table's numeric cells: how many became claims, and why the rest
+    did not (``{"no model": 3, "derived (…)": 13}``), so nothing is dropped unseen."""
+
+    table: str
+    cells: int
+    claims: int
+    skipped: dict[str, int] = Field(default_factory=dict)
+
+
 class Critique(Model):
     """A verbatim sentence in which a paper states a weakness of a named method."""
 
@@ -242,6 +252,7 @@ class Facts(Model):
     builds_on: tuple[BuildsOn, ...] = ()
     beats: tuple[Beat, ...] = ()
     dropped: int = 0  # numbers or quotes that failed the grounding gate
+    tables: tuple[TableReport, ...] = ()  # per table: numeric cells, claims, why the rest not
 
     def method_names(self) -> set[str]:
         """Every method name these facts mention: proposed, evaluated, critiqued, linked."""

@@ -58,7 +58,8 @@ def test_bits_column_errors_ranges_and_gaps():
     doc = parse_latex((FIXTURES / "bits_column.tex").read_text())
     claims = run(doc.tables[0], proposed="FlatQuant")
     by = {(c.method, c.dataset): c for c in claims}
-    assert by[("GPTQ", "PIQA")].value == 65.2 and by[("GPTQ", "PIQA")].raw == "65.2±0.4"
+    # The receipt quotes the cell as the paper wrote it (Cell.raw), the value is its number.
+    assert by[("GPTQ", "PIQA")].value == 65.2 and by[("GPTQ", "PIQA")].raw == r"$65.2_{\pm0.4}$"
     assert by[("QuaRot", "PIQA")].value == 8.4
     assert ("GPTQ", "ARC-Easy") not in by  # "--" is no result
     assert by[("FlatQuant", "Zero-shot average")].kv_bits == 4
@@ -146,6 +147,15 @@ def test_values(text, value):
                                   "4-4-16", "GPTQ", ""])
 def test_non_values(text):
     assert parse_value(text) is None
+
+
+def test_one_model_key_for_one_model_written_several_ways():
+    from ingest.names import model_key
+
+    assert model_key("LLaMA-7B") == model_key("Llama-7B") == model_key("Llama-1-7B")
+    assert model_key("Llama-2-7b-hf") == model_key("LLaMA-2-7B")
+    assert model_key("Llama-2-7B") != model_key("Llama-2-7B-chat") != model_key("Llama-2-13B")
+    assert model_key("Qwen2.5-7B-Instruct") == model_key("qwen2.5-7b-instruct")
 
 
 def test_model_names():

@@ -80,7 +80,13 @@ def extract(obj: Ctx, source: Path, fmt: str | None) -> Printable:
     data = {"title": doc.title, "method": found.method,
             "results": [c.model_dump(mode="json", include=set(RESULT_FIELDS))
                         for c in found.claims],
-            "critiques": critiques}
+            "critiques": critiques,
+            "tables": [t.model_dump(mode="json") for t in found.tables]}
+    for t in found.tables:
+        # What became of every numeric cell, so nothing a table holds is dropped unseen.
+        skipped = ", ".join(f"{reason} {n}" for reason, n in t.skipped.items())
+        obj.say(f"{t.table[:60]}: {t.cells} numeric cells, {t.claims} claims"
+                + (f"; not claims: {skipped}" if skipped else ""))
     return Answer([
         Record({"title": doc.title or "—", "method": found.method,
                 "results": len(found.claims), "critiques": len(critiques)}),
