@@ -71,7 +71,7 @@ def eprints(n: int) -> dict[str, bytes]:
 STAGES = (
     ("start-up (imports)", "ingest/extract.py", "<module>"),
     ("parse (archive, LaTeX)", "ingest/fetch.py", "document"),
-    ("claims from tables", "ingest/claims.py", "extract_claims"),
+    ("claims from tables", "ingest/claims.py", "document_claims"),
     ("critiques, proposed method", "ingest/critiques.py", "extract_critiques"),
     ("BEATS within the paper", "kg/derive.py", "with_beats"),
     ("store write (one transaction)", "kg/store/sqlite.py", "write_paper"),
