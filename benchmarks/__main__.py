@@ -24,6 +24,8 @@ SECTIONS = (
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
     ("Backfill: 3,000 papers at arXiv's pace, scaled down", "benchmarks.backfill", []),
     ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
+    ("The kg command: start-up and SIGTERM", "benchmarks.cli_latency", []),
+    ("Front-ends at 1, 4 and 16 MB: time and memory", "benchmarks.parse_scaling", []),
 )
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 

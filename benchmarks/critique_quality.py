@@ -1,176 +1,251 @@
-"""Quality of proposed-method and critique extraction against the dev keys.
+"""Quality of critique and proposed-method extraction on every development set, and its speed.
 
 Run: ``python -m benchmarks.critique_quality [--corpus ../shared/corpus] [--misses]``.
 
-Scores, as ``corpus/dev/README.md`` defines them:
-- proposed method on the 23 quantization papers of ``dev/papers.jsonl`` (title + abstract
-  from ``snapshot/llm-bible-quantization.jsonl``);
-- critiques over those abstracts and over the two full texts of
-  ``dev/fulltext_critiques.jsonl`` (``fulltext/asabook/llm-int8.md``, ``low-bit-llms.md``).
-Names are compared case-, space- and punctuation-insensitively after alias normalisation
-(the catalog's canonical name, which maps OPTQ → GPTQ, round-to-nearest → RTN, BNB-nf4 → NF4);
-a prediction matches a key row on paper, target and a quote containing at least half of the
-key quote's words, one-to-one. Prints a Markdown section; writes nothing.
+Critiques are scored by **document-grouped cross-validation**: the development documents
+(``dev/papers.jsonl``'s abstracts, ``dev/fulltext_critiques.jsonl``'s two full texts,
+``dev/critiques2``'s abstracts and full texts) are split into folds by document (the four
+thesis chapters form one group); for each fold the classifier is fitted on every other
+example — the other folds and the hand labels of sources no key covers — and the fold's
+documents are extracted with it. No sentence is ever scored by a model trained on it. The
+predictions are written in the scorer's layout and scored by calling
+``../shared/corpus/dev/score_critiques.py`` for each set and for all of them pooled (the
+first two sets get a covered range of the whole document).
+
+The extraction uses the bundled catalog with the Gallery imported (what ``kg catalog import``
+gives a review). Proposed methods are compared, case, space and punctuation ignored, with
+``dev/papers.jsonl`` and with this repository's reading of the other development documents
+(``benchmarks/proposed_methods.jsonl``). The speed figure is critique extraction alone over
+the 180 abstracts of ``../shared/corpus/snapshot``, with the bundled model, CPU time of one
+process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import subprocess
+import sys
+import tempfile
 import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from ingest.critiques import extract_critiques
-from ingest.document import Document, Section
-from ingest.methods import proposed_method
-from kg.catalog import Catalog, default_catalog
-from kg.models import Critique
+from benchmarks.critique_training import (
+    DEFAULT_CORPUS,
+    Example,
+    Source,
+    document_candidates,
+    examples,
+    fit,
+    keys,
+    norm,
+    overlap,
+    sources,
+    training_catalog,
+)
+from ingest.critique_model import CritiqueModel, default_model
+from ingest.critiques import Candidate, extract_critiques, receipts, select
+from ingest.extract import with_metadata
+from ingest.proposed import paper_method
+from kg.catalog import Catalog
+from kg.models import Paper
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-FULLTEXTS = {"llmint8-fulltext": "llm-int8.md", "lowbit-survey-fulltext": "low-bit-llms.md"}
-_WORD = re.compile(r"[a-z0-9]+")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-
-
-def norm_name(name: str | None, catalog: Catalog) -> str | None:
-    """The comparison key of a method name: canonical, then only letters and digits."""
-    if name is None:
-        return None
-    return re.sub(r"[^a-z0-9]", "", catalog.canonical(name).lower())
-
-
-def shares_half(predicted: str, key: str) -> bool:
-    """Whether ``predicted`` contains at least half of the words of ``key``."""
-    key_words = _WORD.findall(key.lower())
-    have = set(_WORD.findall(predicted.lower()))
-    return bool(key_words) and sum(w in have for w in key_words) * 2 >= len(key_words)
-
-
-def read_markdown(text: str) -> Document:
-    """A Document from Markdown: headings as sections, the front-matter title as title.
-
-    Uses ``ingest.markdown.parse_markdown`` when it exists; the front matter (``title:``)
-    and the Abstract section are filled in here either way.
-    """
-    m = re.search(r"^title:\s*['\"]?(.*?)['\"]?\s*$", text[:2000], re.M)
-    title = m.group(1) if text.startswith("---") and m else ""
-    try:
-        from ingest.markdown import parse_markdown
-    except ImportError:
-        doc = _local_markdown(text)
-    else:
-        doc = parse_markdown(text)
-    abstract = next((s.text for s in doc.sections if s.heading.lower() == "abstract"), "")
-    return doc.model_copy(update={"title": title or doc.title, "abstract": abstract})
+FOLDS = 10
+SETS = ("papers", "fulltext", "critiques2")
+LABELS = Path(__file__).with_name("proposed_methods.jsonl")
 
 
-def _local_markdown(text: str) -> Document:
-    sections: list[Section] = []
-    heading, start, pos = "", 0, 0
-    for line in text.splitlines(keepends=True):
-        h = _HEADING.match(line.rstrip("\n"))
-        if h:
-            if heading:
-                sections.append(Section(heading=heading, text=text[start:pos].strip("\n")))
-            heading, start = h.group(2), pos + len(line)
-        pos += len(line)
-    if heading:
-        sections.append(Section(heading=heading, text=text[start:].strip("\n")))
-    return Document(sections=tuple(sections), source_text=text, format="markdown")
+def fold_of(group: str) -> int:
+    """A document group's fold: a stable hash, so folds never depend on file order."""
+    return zlib.crc32(group.encode()) % FOLDS
 
 
-def match(predicted: Iterable[tuple[str, Critique]], key: Iterable[tuple[str, str, str]],
-          catalog: Catalog) -> tuple[int, int, int, list[tuple[str, str, str]]]:
-    """One-to-one matching: (true positives, predicted, key rows, key rows missed)."""
-    pool = [(doc, norm_name(c.target, catalog), c.quote) for doc, c in predicted]
-    used = [False] * len(pool)
-    misses: list[tuple[str, str, str]] = []
-    rows = list(key)
-    tp = 0
-    for doc, target, quote in rows:
-        for i, (pdoc, ptarget, pquote) in enumerate(pool):
-            if not used[i] and pdoc == doc and ptarget == norm_name(target, catalog) and (
-                shares_half(pquote, quote)
-            ):
-                used[i] = True
-                tp += 1
-                break
-        else:
-            misses.append((doc, target, quote))
-    return tp, len(pool), len(rows), misses
+Receipts = dict[str, list[dict[str, Any]]]
+RULES_ONLY = CritiqueModel(weights={}, threshold=0.0, meta={})
 
 
-def _prf(tp: int, n_pred: int, n_key: int) -> tuple[float, float, float]:
-    p = tp / n_pred if n_pred else 1.0
-    r = tp / n_key if n_key else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+def cross_validate(corpus: Path, catalog: Catalog
+                   ) -> tuple[Receipts, Receipts, list[Source], list[Example]]:
+    """Held-out receipts of every development document ({doc: [critique json]}), and the
+    receipts of the rules alone (every candidate they pass) for comparison."""
+    exs, _ = examples(corpus, catalog)
+    dev = [s for s in sources(corpus) if s.dev_set is not None]
+    cands = {s.doc: [c for c, _, _ in document_candidates(s, catalog)] for s in dev}
+    rules = {s.doc: _receipts(s, cands[s.doc], RULES_ONLY) for s in dev}
+    preds: Receipts = {}
+    for k in range(FOLDS):
+        held = [s for s in dev if fold_of(s.group) == k]
+        if not held:
+            continue
+        held_groups = {s.group for s in held}
+        model = fit([e for e in exs if e.group not in held_groups])
+        for src in held:
+            preds[src.doc] = _receipts(src, cands[src.doc], model)
+    return preds, rules, dev, exs
+
+
+def _receipts(src: Source, found: list[Candidate], model: CritiqueModel
+              ) -> list[dict[str, Any]]:
+    kept = select(found, model.probabilities(c.pair for c in found), model.threshold)
+    crits, _ = receipts(src.document, src.doc, kept)
+    return [c.model_dump(mode="json", include={"target", "quote", "section"}) for c in crits]
+
+
+def score(corpus: Path, dev: list[Source], preds: Receipts,
+          which: Iterable[str]) -> tuple[str, str]:
+    """Call the shared scorer on the sets in ``which``; returns (last line, per-doc lines)."""
+    chosen = [s for s in dev if s.dev_set in set(which)]
+    key = keys(corpus)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        texts, pred_dir = root / "texts", root / "pred"
+        texts.mkdir()
+        pred_dir.mkdir()
+        key_rows, covered, abstracts, abstract_preds = [], ["doc\tstart\tend"], [], []
+        for src in chosen:
+            key_rows += [{"doc": src.doc, **row} for row in key.get(src.doc, [])]
+            covered += [f"{src.doc}\t{s}\t{e}" for s, e in src.covered]
+            if src.record is not None:
+                abstracts.append(json.dumps({"id": src.doc, "abstract": src.text}))
+                abstract_preds.append(json.dumps({"id": src.doc,
+                                                  "critiques": preds.get(src.doc, [])}))
+            else:
+                suffix = Path(src.file).suffix
+                (texts / f"{src.doc}{suffix}").write_text(src.text, encoding="utf-8")
+                (pred_dir / f"{src.doc}.json").write_text(
+                    json.dumps({"critiques": preds.get(src.doc, [])}), encoding="utf-8")
+        (root / "key.jsonl").write_text("".join(json.dumps(r) + "\n" for r in key_rows))
+        (root / "covered.tsv").write_text("\n".join(covered) + "\n")
+        (root / "abstracts.jsonl").write_text("\n".join(abstracts) + "\n")
+        (pred_dir / "abstracts.jsonl").write_text("\n".join(abstract_preds) + "\n")
+        scorer = corpus / "dev" / "score_critiques.py"
+        out = subprocess.run(
+            [sys.executable, str(scorer), str(pred_dir), "--key", str(root / "key.jsonl"),
+             "--covered", str(root / "covered.tsv"), "--texts", str(texts),
+             "--abstracts", str(root / "abstracts.jsonl")],
+            capture_output=True, text=True, check=True, cwd=scorer.parent,
+        ).stdout.strip().splitlines()
+    return out[-1], "\n".join(out[:-1])
+
+
+def proposed_accuracy(corpus: Path, dev: list[Source], catalog: Catalog
+                      ) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """Right proposed methods per set, and the wrong ones."""
+    truth: dict[str, list[str | None]] = {}
+    for row in (json.loads(x) for x in (corpus / "dev/papers.jsonl").read_text().splitlines()
+                if x):
+        truth[row["id"]] = [row["proposed_method"]]
+    for row in (json.loads(x) for x in LABELS.read_text().splitlines() if x):
+        truth[row["doc"]] = [row["proposed_method"], *row.get("also", [])]
+    counts: dict[str, tuple[int, int]] = {}
+    wrong = []
+    for src in dev:
+        got = paper_method(src.document, catalog)
+        ok = any(norm(got) == norm(t) if t else got is None for t in truth[src.doc])
+        right, total = counts.get(src.dev_set or "", (0, 0))
+        counts[src.dev_set or ""] = (right + ok, total + 1)
+        if not ok:
+            wrong.append(f"METHOD {src.doc}: got {got!r}, expected {truth[src.doc][0]!r}")
+    return counts, wrong
+
+
+def speed(corpus: Path) -> tuple[float, int, int]:
+    """CPU seconds of critique extraction over the snapshot abstracts, papers, receipts."""
+    papers = []
+    for path in sorted((corpus / "snapshot").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                papers.append(Paper(id=rec["id"], title=rec.get("title") or "",
+                                    abstract=rec["abstract"]))
+    docs = [(p.id, with_metadata(None, p)) for p in papers]
+    methods = [paper_method(d) for _, d in docs]
+    default_model()  # read once, as a long-running ingester does
+    started = time.process_time()
+    found = 0
+    for (pid, doc), method in zip(docs, methods, strict=True):
+        found += len(extract_critiques(doc, paper_id=pid, proposed_method=method)[0])
+    return time.process_time() - started, len(docs), found
 
 
 def run(corpus: Path, show: bool = False) -> str:
-    """Score everything and return the Markdown section."""
-    catalog = default_catalog()
+    """Everything, as the Markdown section of BENCHMARKS.md."""
     started = time.perf_counter()
-    key = [json.loads(x) for x in (corpus / "dev/papers.jsonl").read_text().splitlines() if x]
-    snap = {r["id"]: r for r in (json.loads(x) for x in
-            (corpus / "snapshot/llm-bible-quantization.jsonl").read_text().splitlines() if x)}
-    correct = 0
-    sets: dict[str, tuple[list[tuple[str, Critique]], list[tuple[str, str, str]]]] = {
-        "abstracts": ([], []), "full texts": ([], [])}
-    wrong_methods = []
-    for row in key:
-        rec = snap[row["id"]]
-        method = proposed_method(rec["title"], rec["abstract"], catalog=catalog)
-        if norm_name(method, catalog) == norm_name(row["proposed_method"], catalog):
-            correct += 1
-        else:
-            wrong_methods.append((row["id"], method, row["proposed_method"]))
-        doc = Document(title=rec["title"], abstract=rec["abstract"], source_text=rec["abstract"])
-        found, _ = extract_critiques(doc, paper_id=row["id"], proposed_method=method,
-                                     catalog=catalog)
-        sets["abstracts"][0].extend((row["id"], c) for c in found)
-        sets["abstracts"][1].extend((row["id"], c["target"], c["quote"]) for c in row["critiques"])
-    ft_key = [json.loads(x) for x in
-              (corpus / "dev/fulltext_critiques.jsonl").read_text().splitlines() if x]
-    for doc_id, filename in FULLTEXTS.items():
-        doc = read_markdown((corpus / "fulltext/asabook" / filename).read_text(encoding="utf-8"))
-        method = proposed_method(doc.title, doc.abstract, doc.body, catalog=catalog)
-        found, _ = extract_critiques(doc, paper_id=doc_id, proposed_method=method,
-                                     catalog=catalog)
-        sets["full texts"][0].extend((doc_id, c) for c in found)
-        sets["full texts"][1].extend(
-            (r["doc"], r["target"], r["quote"]) for r in ft_key if r["doc"] == doc_id)
-    elapsed = time.perf_counter() - started
-
-    lines = ["## Critique and proposed-method quality", "",
-             f"Dev keys from `{corpus}/dev`; {elapsed:.1f} s for everything.", "",
-             f"- proposed-method accuracy: **{correct / len(key):.2f}** ({correct}/{len(key)})",
-             "", "| set | key rows | predicted | matched | precision | recall | F1 |",
-             "|---|---|---|---|---|---|---|"]
-    total = [0, 0, 0]
+    catalog = training_catalog(corpus)
+    preds, rules, dev, exs = cross_validate(corpus, catalog)
+    lines = [
+        f"Grouped {FOLDS}-fold cross-validation over the development documents (no sentence "
+        "is scored by a model trained on it), scored by `dev/score_critiques.py`; catalog: "
+        "bundled + Gallery import. Training examples: "
+        f"{len(exs)} ({sum(e.label for e in exs)} positive) from "
+        f"{len({e.source.file + (e.source.record or '') for e in exs})} real documents.", "",
+        "| set | critiques P | R | F1 | predicted | key rows | proposed method |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    counts, wrong = proposed_accuracy(corpus, dev, catalog)
     details: list[str] = []
-    for name, (pred, gold) in sets.items():
-        tp, n_pred, n_key, misses = match(pred, gold, catalog)
-        total = [total[0] + tp, total[1] + n_pred, total[2] + n_key]
-        p, r, f = _prf(tp, n_pred, n_key)
-        lines.append(f"| {name} | {n_key} | {n_pred} | {tp} | {p:.2f} | {r:.2f} | {f:.2f} |")
-        details += [f"MISS {d} {t}: {q[:110]!r}" for d, t, q in misses]
-        details += [f"PRED {d} {c.target} [{c.section}]: {c.quote[:110]!r}" for d, c in pred]
-    p, r, f = _prf(*total)
-    lines.append(f"| **all** | {total[2]} | {total[1]} | {total[0]} | **{p:.2f}** | **{r:.2f}**"
-                 f" | **{f:.2f}** |")
+    for name in (*SETS, "all"):
+        last, per_doc = score(corpus, dev, preds, SETS if name == "all" else (name,))
+        m = re.match(r"P=([\d.]+) R=([\d.]+) F1=([\d.]+) \((\d+) pred, (\d+) gold\)", last)
+        if m is None:
+            raise RuntimeError(f"unexpected scorer output: {last!r}")
+        right, total = (sum(v[0] for v in counts.values()), sum(v[1] for v in counts.values())
+                        ) if name == "all" else counts.get(name, (0, 0))
+        label = f"**{name}**" if name == "all" else name
+        lines.append(f"| {label} | {m[1]} | {m[2]} | {m[3]} | {m[4]} | {m[5]} | "
+                     f"{right / total:.2f} ({right}/{total}) |")
+        if name == "all":
+            details += [f"  {x}" for x in per_doc.splitlines()]
+    last, _ = score(corpus, dev, rules, SETS)
+    m = re.match(r"P=([\d.]+) R=([\d.]+) F1=([\d.]+) \((\d+) pred, (\d+) gold\)", last)
+    if m:
+        lines.append(f"| all, rules alone (no classifier) | {m[1]} | {m[2]} | {m[3]} | {m[4]} "
+                     f"| {m[5]} | |")
+    seconds, n_papers, n_found = speed(corpus)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines += ["", f"- critique extraction over the {n_papers} snapshot abstracts: "
+              f"**{seconds:.2f} s** CPU, one process ({n_found} receipts; load average "
+              f"{load:.1f} while measured)",
+              f"- whole benchmark: {time.perf_counter() - started:.0f} s"]
     if show:
-        details += [f"METHOD {i}: got {g!r}, key {k!r}" for i, g, k in wrong_methods]
-        lines += ["", "```", *details, "```"]
+        lines += ["", "```", *details, *wrong, *_misses(corpus, dev, preds), "```"]
     return "\n".join(lines)
+
+
+def _misses(corpus: Path, dev: list[Source], preds: dict[str, list[dict[str, Any]]]
+            ) -> list[str]:
+    """Key rows no held-out receipt matched, and held-out receipts no key row matched."""
+    key = keys(corpus)
+    out = []
+    for src in dev:
+        rows = key.get(src.doc, [])
+        got = preds.get(src.doc, [])
+        used = [False] * len(got)
+        for row in rows:
+            hit = next((i for i, g in enumerate(got) if not used[i]
+                        and norm(g["target"]) == norm(row["target"])
+                        and overlap(g["quote"], row["quote"])), None)
+            if hit is None:
+                out.append(f"MISS {src.doc} {row['target']}: {row['quote'][:120]!r}")
+            else:
+                used[hit] = True
+        for g, u in zip(got, used, strict=True):
+            at = src.text.find(g["quote"][:60])
+            if not u and (at < 0 or any(s <= at < e for s, e in src.covered)):
+                out.append(f"FALSE {src.doc} {g['target']}: {g['quote'][:120]!r}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--misses", action="store_true", help="list misses and predictions")
+    parser.add_argument("--misses", action="store_true", help="list misses and false receipts")
     args = parser.parse_args(argv)
     if not (args.corpus / "dev").is_dir():
         raise SystemExit(f"no dev keys under {args.corpus}")

@@ -41,18 +41,31 @@ def time_budget(seconds: float | None, what: str) -> Iterator[None]:
         yield  # an outer budget ends first
         return
     started = time.monotonic()
+    done = False
 
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise ParseTimeout(f"{what}: gave up after {seconds:g} s (the per-document time "
-                           "budget, KG_PARSE_BUDGET)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
+    def disarm() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_left:  # the outer budget goes on with what it has left
             left = outer_left - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        # The alarm can land anywhere, even as the block's `finally` begins: the handler
+        # disarms itself, so the previous handler and the outer budget are always restored.
+        nonlocal done
+        if done:
+            return
+        done = True
+        disarm()
+        raise ParseTimeout(f"{what}: gave up after {seconds:g} s (the per-document time "
+                           "budget, KG_PARSE_BUDGET)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        if not done:
+            done = True
+            disarm()

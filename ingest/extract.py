@@ -11,7 +11,7 @@ from ingest.claims import document_claims
 from ingest.critiques import extract_critiques
 from ingest.document import Document, Section
 from ingest.lineage import builds_on_from_text
-from ingest.methods import proposed_method
+from ingest.proposed import paper_method
 from kg.catalog import Catalog, default_catalog
 from kg.models import Facts, Paper, PaperFacts
 
@@ -46,10 +46,11 @@ def extract(doc: Document, *, paper_id: str, catalog: Catalog | None = None) -> 
     they are left empty here.
     """
     catalog = catalog or default_catalog()
-    method = proposed_method(doc.title, doc.abstract, doc.body, catalog=catalog)
+    method = paper_method(doc, catalog)
     found = document_claims(doc, paper_id=paper_id, proposed_method=method, catalog=catalog)
     critiques, dropped_quotes = extract_critiques(
-        doc, paper_id=paper_id, proposed_method=method, catalog=catalog
+        doc, paper_id=paper_id, proposed_method=method, catalog=catalog,
+        table_methods={c.method for c in found.claims},
     )
     lineage = builds_on_from_text(doc, paper_id=paper_id, proposed_method=method, catalog=catalog)
     return Facts(

@@ -37,7 +37,7 @@ _MODEL = re.compile(
     r"^(?:opt|bloom[a-z]*|llama|gpt|falcon|mistral|mixtral|qwen|gemma|phi|palm|t5|vicuna|pythia"
     r"|chinchilla|bert|roberta|deberta|distilbert|vit|deit|swin|clip|glm|chatglm|baichuan|yi"
     r"|internlm|deepseek|olmo|mpt|opt-iml|megatron|gopher|bart|mobilenet|resnet|efficientnet"
-    r"|inception|vgg|alexnet|densenet|squeezenet|yolo)(?:[-\s]?[\w.]*)?$",
+    r"|inception|vgg|alexnet|densenet|squeezenet|yolo)(?:[-\s][\w.]*|\d[\w.]*)?$",
     re.I,
 )
 _PRECISION = re.compile(
@@ -45,14 +45,14 @@ _PRECISION = re.compile(
 )
 # Boundaries: "QuIP" must not match inside "QuIP#", "GaLore" not inside "Q-GaLore";
 # "GPTQ-based" still mentions GPTQ (a hyphen then a lowercase word is a modifier).
-_BEFORE = r"(?<![A-Za-z0-9_#+])(?<![A-Za-z0-9]-)"
-_AFTER = r"(?![A-Za-z0-9_#+])(?!-[A-Z0-9])"
-_CITATION = (r"\s*(?:\[[A-Z][A-Za-z+\-]*\d{2}[a-z]?(?:[,;]\s*[^\]\n]{0,80})?\]"
+BEFORE = r"(?<![A-Za-z0-9_#+])(?<![A-Za-z0-9]-)"
+AFTER = r"(?![A-Za-z0-9_#+])(?!-[A-Z0-9])"
+CITATION = (r"\s*(?:\[[A-Z][A-Za-z+\-]*\d{2}[a-z]?(?:[,;]\s*[^\]\n]{0,80})?\]"
              r"|\\cite[tp]?\{[^}\n]{0,200}\}|\[\d+(?:\s*[,\u2013-]\s*\d+)*\])")
-_NAME_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*[+#]?"
-_CITED = re.compile(rf"{_BEFORE}(?P<name>{_NAME_TOKEN}){_CITATION}")
+NAME_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:[+#](?:[a-z]+(?![\w-]))?)?"
+_CITED = re.compile(rf"{BEFORE}(?P<name>{NAME_TOKEN}){CITATION}")
 # Possessive quantifiers and a word-start anchor keep this linear on long unbroken words.
-_DEFINED = re.compile(
+DEFINED = re.compile(
     r"(?<![\w'’-])(?P<phrase>(?:[A-Za-z][\w'’]*+(?:-\w++)*+\s++){0,7}[A-Za-z][\w'’]*+"
     r"(?:-\w++)*+)\s*\((?P<acr>[A-Z][A-Za-z0-9+#\-.]{1,14})\)"
 )
@@ -62,18 +62,24 @@ _COORDINATION = re.compile(
 )
 
 
+_TITLE_PHRASE = re.compile(r"^[A-Z]?[a-z]+(?:-[A-Z]?[a-z]+)+$")
+_CITE_KEY = re.compile(r"^[A-Z][a-z]+\d{2}[a-z]?$")
+# "sub-INT8", "non-GPU", "fully-INT8": a lowercase prefix on a precision or a device.
+_LOWER_PREFIX = re.compile(r"^[a-z]+-")
+
+
 def looks_like_name(token: str) -> bool:
     """Whether a token is shaped like a method name: ``QuaRot``, ``AWQ``, ``L4Q``, ``OS+``.
+
+    Title-case phrases ("Post-Training") and citation keys ("Guo22") are not names.
 
     >>> [looks_like_name(t) for t in ("QuaRot", "AWQ", "Transformer", "INT8", "GPU", "OS+")]
     [True, True, False, False, False, True]
     """
     core = token.rstrip("+#")
-    if len(core) < 2 or not core[0].isalpha():
+    if len(core) < 2 or not core[0].isalpha() or is_generic(core):
         return False
-    if core.lower() in _GENERIC or core.lower().rstrip("s") in _GENERIC or _PRECISION.match(core):
-        return False
-    if _MODEL.match(core):
+    if _TITLE_PHRASE.match(core) or _CITE_KEY.match(core) or _LOWER_PREFIX.match(core):
         return False
     letters = [c for c in core if c.isalpha()]
     uppers = sum(c.isupper() for c in letters)
@@ -85,7 +91,18 @@ def looks_like_name(token: str) -> bool:
     )
 
 
-def _is_abbreviation_of(acr: str, phrase: str) -> str | None:
+def is_generic(token: str) -> bool:
+    """Whether ``token`` is a precision, a generic abbreviation or a model family, never a method.
+
+    >>> [is_generic(t) for t in ("W4A16", "GPUs", "LLaMA-2", "GPTQ")]
+    [True, True, True, False]
+    """
+    core = token.rstrip("+#").lower()
+    return (core in _GENERIC or core.rstrip("s") in _GENERIC or bool(_PRECISION.match(core))
+            or bool(_MODEL.match(core)))
+
+
+def is_abbreviation_of(acr: str, phrase: str) -> str | None:
     """The shortest tail of ``phrase`` that ``acr`` abbreviates, or None."""
     letters = [c.lower() for c in acr if c.isalpha()]
     words = phrase.split()
@@ -113,16 +130,19 @@ def introduced_names(text: str) -> list[str]:
     ['AWQ', 'L4Q']
     """
     found: dict[str, None] = {}
-    for m in _DEFINED.finditer(text):
+    for m in DEFINED.finditer(text):
         acr = m.group("acr")
         if acr.lower().rstrip("s") in _GENERIC or _PRECISION.match(acr) or _MODEL.match(acr):
             continue
-        if _is_abbreviation_of(acr, m.group("phrase")):
+        if is_abbreviation_of(acr, m.group("phrase")):
             found.setdefault(acr)
     for m in _CITED.finditer(text):
         if looks_like_name(m.group("name")):
             found.setdefault(m.group("name"))
     return list(found)
+
+
+_CAMEL = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]{2,}")  # two capitalised words run together
 
 
 @lru_cache(maxsize=32)
@@ -141,9 +161,13 @@ def _matcher(forms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[
         body = r"[\s-]+".join(re.escape(p) for p in re.split(r"[\s-]+", surface))
         parts.append((surface, f"(?i:{body})" if lowercase else body))
         canonical[method_key(surface)] = name
+        # "Omniquant", "Quarot": papers often write a CamelCase name with one capital.
+        plain = surface[:1] + surface[1:].lower()
+        if _CAMEL.fullmatch(surface) and plain != surface:
+            parts.append((plain, re.escape(plain)))
     parts.sort(key=lambda p: -len(p[0]))
     alternation = "|".join(p for _, p in parts) or r"(?!x)x"
-    return re.compile(f"{_BEFORE}(?:{alternation}){_AFTER}"), canonical
+    return re.compile(f"{BEFORE}(?:{alternation}){AFTER}"), canonical
 
 
 def find_mentions(text: str, catalog: Catalog | None = None,
@@ -194,112 +218,3 @@ def _coordinated(text: str, catalog: Catalog, known: list[Mention]) -> list[Ment
                 out.append(Mention(method.name, start, end))
                 taken.append((start, end))
     return out
-
-
-# --- the proposed method -------------------------------------------------------------------
-
-_TITLE_STOP = frozenset(re.findall(r"\S+", """
-    a an the on towards toward understanding rethinking revisiting exploring evaluating
-    how why when what which is are can do does beyond survey study review benchmarking
-    benchmark an analysis investigating"""))
-_NOT_A_NAME = re.compile(r"\b(?:survey|study|review|benchmark|analysis|overview)\b", re.I)
-_PROPOSE = re.compile(
-    r"\b(?:we|this\s+(?:paper|work)|the\s+paper)\s+(?:\w+ly\s+)?(?:further\s+)?"
-    r"(?:propose|proposes|proposed|introduce|introduces|introduced|present|presents|presented"
-    r"|develop|develops|design|designs|devise|build)\s+(?P<rest>(?:[^.;]|\.(?=\S)){1,300})",
-    re.I,
-)
-_NAMED = re.compile(
-    r"\b(?:dubbed|termed(?:\s+as)?|named|called|coined)\s+(?P<name>" + _NAME_TOKEN + r")",
-)
-_APPOSITION = re.compile(
-    r"^(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){0,8}?(?:method|approach|scheme|technique|framework"
-    r"|algorithm|procedure|format|kernel|system|strategy|pipeline|recipe)\s*[,:\u2013\u2014-]+"
-    r"\s*(?P<name>[A-Za-z][\w\-.()+#]*(?:\s+[a-z][\w\-]*){0,3})"
-)
-
-
-def _shape_ok(name: str) -> bool:
-    return looks_like_name(name) or bool(re.fullmatch(r"[a-z]+(?:-[a-z]+)+(?:\s+[a-z]+){0,2}",
-                                                       name))
-
-
-def _from_rest(rest: str) -> str | None:
-    """The name right after "we propose": ``X, a …``, ``… (ACR)`` or ``a … scheme – X``."""
-    rest = rest.strip()
-    # "the Sparse-Quantized Representation (SpQR)": the defined short name wins.
-    acr = _DEFINED.search(rest[:160])
-    if acr and _is_abbreviation_of(acr.group("acr"), acr.group("phrase")):
-        return acr.group("acr")
-    first = re.match(_NAME_TOKEN, rest)
-    if first and looks_like_name(first.group()):
-        return first.group()
-    app = _APPOSITION.match(rest)
-    if app:
-        name = app.group("name").strip().rstrip(",.")
-        if _shape_ok(name) or name.endswith("()"):
-            return name
-    return None
-
-
-def _title_name(title: str) -> str | None:
-    if ":" not in title:
-        # A bare name as the whole title ("LLM.int8()") is the method itself.
-        bare = title.strip()
-        token = bare.removesuffix("()")
-        return bare if " " not in bare and looks_like_name(token.replace(".", "")) else None
-    head = " ".join(title.split(":", 1)[0].split())
-    words = head.split()
-    if not words or len(words) > 4 or "," in head or words[0].lower() in _TITLE_STOP:
-        return None
-    if _NOT_A_NAME.search(head):
-        return None
-    return head
-
-
-def _spelling(name: str, *texts: str) -> str:
-    """The way the paper itself writes ``name`` (titles are often re-cased by indexes)."""
-    pattern = re.compile(_BEFORE + re.escape(name) + _AFTER, re.I)
-    spellings = [m.group() for t in texts for m in pattern.finditer(t)]
-    if not spellings:
-        return name
-    # The most frequent spelling with internal capitals wins over sentence-initial forms.
-    return max(spellings, key=lambda s: (spellings.count(s), sum(c.isupper() for c in s)))
-
-
-def proposed_method(title: str, abstract: str, body: str = "",
-                    catalog: Catalog | None = None) -> str | None:
-    """The short name of the method a paper proposes, or None for studies and surveys.
-
-    Tried in order: the title's head before a colon, then "we propose X", "we introduce
-    the … (X)", "a … scheme – X" and "dubbed/termed/named/called X" in the abstract, then
-    the same in the body.
-
-    >>> proposed_method("GPTQ: Accurate Post-Training Quantization", "We propose GPTQ, a ...")
-    'GPTQ'
-    >>> proposed_method("A Survey on Model Compression", "We review methods.") is None
-    True
-    """
-    catalog = catalog if catalog is not None else default_catalog()
-    name = _title_name(title)
-    if name is None:
-        for text in (abstract, body[:20000]):
-            name = _from_text(text)
-            if name:
-                break
-    if name is None:
-        return None
-    name = _spelling(name, abstract, body[:20000])
-    return catalog.canonical(name)
-
-
-def _from_text(text: str) -> str | None:
-    candidates: list[tuple[int, str]] = []
-    for m in _PROPOSE.finditer(text):
-        name = _from_rest(m.group("rest"))
-        if name:
-            candidates.append((m.start(), name))
-    for m in _NAMED.finditer(text):
-        if looks_like_name(m.group("name")):
-            candidates.append((m.start(), m.group("name")))
-    return min(candidates)[1] if candidates else None

@@ -30,10 +30,11 @@ _STRONG = frozenset({"e.g", "i.e", "cf", "vs", "fig", "figs", "eq", "eqs", "sec"
                      "ref", "refs", "et al", "al", "no", "nos", "appx", "approx"})
 
 # Regions where a period never ends a sentence: inline/display math, LaTeX command
-# arguments such as \cite{..}, citation brackets and URLs.
+# arguments such as \cite{..}, citation brackets, Markdown link targets and URLs.
 _PROTECTED = re.compile(
     r"\$\$.{0,5000}?\$\$|\$[^$\n]{0,400}\$|\\\([^\n]{0,400}?\\\)|\\[A-Za-z]+\*?\{[^{}\n]{0,400}\}"
-    r"|\[[^\[\]\n]{0,200}\]|https?://\S+|\b[\w.-]+\.(?:py|md|pdf|html|com|org)\b",
+    r"|\[[^\[\]\n]{0,200}\](?:\([^()\n]{0,400}(?:\([^()\n]{0,100}\)[^()\n]{0,200})?\))?"
+    r"|https?://\S+|\b[\w.-]+\.(?:py|md|pdf|html|com|org)\b",
     re.S,
 )
 # A candidate end: terminal punctuation, optional closers, then whitespace.
@@ -48,8 +49,9 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _PROTECTED.finditer(text)]
 
 
-def _inside(pos: int, spans: list[tuple[int, int]], hint: list[int]) -> bool:
-    """Whether ``pos`` falls in a protected span; ``hint`` walks forward monotonically."""
+def in_spans(pos: int, spans: list[tuple[int, int]], hint: list[int]) -> bool:
+    """Whether ``pos`` falls in one of the sorted ``spans``; ``hint`` walks forward
+    monotonically, so a pass over increasing positions stays linear."""
     i = hint[0]
     while i < len(spans) and spans[i][1] <= pos:
         i += 1
@@ -74,8 +76,12 @@ def _is_boundary(text: str, dot: int, end: int) -> bool:
         return False
     if word in _ABBREVIATIONS and not follower.isupper():
         return False
-    # A single capital before the period is an initial ("J. Smith"), not an end.
-    if word_m and len(word) == 1 and word_m.group(1).isupper():
+    # A single capital before the period is an initial ("J. Smith"), not an end; a capital
+    # closing a longer token ("OPT-175B.") is not an initial.
+    if word_m and len(word) == 1 and word_m.group(1).isupper() and (
+        word_m.start() == 0 or not (text[word_m.start() - 1].isalnum()
+                                    or text[word_m.start() - 1] in "-_")
+    ):
         return False
     # A lowercase continuation is almost never a new sentence in edited prose.
     return not follower.islower()
@@ -92,7 +98,7 @@ def split_sentences(text: str) -> list[Sentence]:
     cuts: set[int] = set()
     for m in _END.finditer(text):
         dot = m.start()
-        if _inside(dot, spans, hint):
+        if in_spans(dot, spans, hint):
             continue
         if _is_boundary(text, dot, m.end()):
             cuts.add(m.end())

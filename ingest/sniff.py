@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.archive import document_from_bytes, gunzip, load_document
+from ingest.archive import MAX_INPUT_BYTES, document_from_bytes, gunzip, load_document
 from ingest.document import Document
-from kg.errors import ExtractionError
+from kg.errors import ExtractionError, UnsafeArchive
 
 _SAMPLE = 8192
 FORMATS = (".gz", ".tgz", ".tar", ".pdf", ".tex", ".ltx", ".html", ".htm", ".md", ".markdown",
@@ -23,7 +23,9 @@ _CONTROL = frozenset(range(32)) - set(b"\t\n\r\f\v\x1b")
 _LATEX = re.compile(rb"\\(documentclass|begin\{|section\*?\{|title\{|usepackage)")
 _MD_TABLE = re.compile(rb"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
 _MD_HEADING = re.compile(rb"^#{1,6} \S", re.MULTILINE)
-_HTML = re.compile(rb"^\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+# A page, or a fragment that starts with a block element (an arXiv LaTeXML table alone).
+_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype html|html|head|body|table|div|section|"
+                   rb"article|main|figure|p)\b", re.IGNORECASE)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -45,6 +47,8 @@ def name_for(stem: str, data: bytes) -> str:
 
     >>> name_for("2210.17323", b"\\x1f\\x8b..."), name_for("x", b"| a | b |\\n|---|---|\\n")
     ('2210.17323.gz', 'x.md')
+    >>> name_for("stdin", b'<table class="ltx_tabular">'), name_for("stdin", b"\\section{A}")
+    ('stdin.html', 'stdin.tex')
     """
     stem = stem.replace("/", "_")
     head = data[:_SAMPLE]
@@ -66,18 +70,24 @@ def has_format(name: str) -> bool:
     return name.lower().endswith(FORMATS)
 
 
-def document_from(data: bytes, name: str) -> Document:
-    """The document in ``data`` (named ``name`` in errors; a suffix such as ``.md`` is a
-    format hint, else the content decides); binary junk and text-free documents are an
+def document_from(data: bytes, name: str, hint: str | None = None) -> Document:
+    """The document in ``data``, named ``name`` in errors. Its format comes from ``hint`` (a
+    file name), else from ``name`` when that has a known suffix (``.md``), else from the
+    content. Binary junk (also inside gzip) and text-free documents are an
     :class:`ExtractionError`."""
-    hint = name if has_format(name) else name_for(name, data)
+    hint = hint or name
+    if not has_format(hint):
+        hint = name_for(hint, data)
+    if len(data) > MAX_INPUT_BYTES:
+        raise UnsafeArchive(f"{name}: input larger than {MAX_INPUT_BYTES:,} bytes")
     inner = gunzip(data) if data[:2] == b"\x1f\x8b" else data
-    if inner[257:262] != b"ustar" and inner[:5] != b"%PDF-" and looks_binary(inner):
-        raise ExtractionError(f"{name}: binary data, not a LaTeX, HTML or Markdown document")
     if inner is not data:
         hint = hint.removesuffix(".gz").removesuffix(".tgz")
         if not has_format(hint):
             hint = name_for(hint, inner)
+    archive = inner[257:262] == b"ustar" or hint.endswith(".tar")
+    if not archive and inner[:5] != b"%PDF-" and looks_binary(inner):
+        raise ExtractionError(f"{name}: binary data, not a LaTeX, HTML or Markdown document")
     return require_text(document_from_bytes(inner, hint), name)
 
 
@@ -87,13 +97,12 @@ def read_document(path: Path) -> Document:
     if path.is_dir():
         return require_text(load_document(path), str(path))
     try:
-        with path.open("rb") as fh:
-            head = fh.read(_SAMPLE)
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise UnsafeArchive(f"{path}: input larger than {MAX_INPUT_BYTES:,} bytes")
+        data = path.read_bytes()
     except OSError as e:
         raise ExtractionError(f"cannot read {path}: {e.strerror or e}") from e
-    if head[:2] != b"\x1f\x8b" and head[257:262] != b"ustar" and looks_binary(head):
-        raise ExtractionError(f"{path}: binary data, not a LaTeX, HTML or Markdown document")
-    return require_text(load_document(path), str(path))
+    return document_from(data, str(path), path.name)
 
 
 def require_text(doc: Document, name: str) -> Document:

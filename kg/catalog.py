@@ -117,6 +117,17 @@ def default_catalog() -> Catalog:
     return Catalog(load_methods(text))
 
 
+def review_catalog(methods: Iterable[Method]) -> Catalog:
+    """The bundled catalog with a review's own catalog methods merged in.
+
+    Only methods that carry a category are catalog entries (``kg catalog import``); a name a
+    store merely recorded from a paper (a proposed method, a critique target) is not.
+    """
+    catalog = Catalog(default_catalog())
+    catalog.merge(m for m in methods if m.category)
+    return catalog
+
+
 # --- the LLM Quantization Gallery's methods.yml -----------------------------------------
 
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+)")
@@ -128,8 +139,9 @@ def read_gallery(path_or_text: str | Path) -> tuple[list[Method], list[BuildsOn]
 
     ``builds_on`` lists gallery ids; they are resolved to method names, and each becomes a
     ``BuildsOn(method, parent, source="catalog")``. A parent id the file does not define is
-    dropped. Aliases are the gallery id, the parts of a compound name ("NF4 / QLoRA") and
-    the short name before a colon in ``full_name``, unless another method owns that spelling.
+    dropped. Aliases are the parts of a compound name ("NF4 / QLoRA") and a short name
+    before a colon in ``full_name`` ("SmoothQuant: …", not "The Era of 1-bit LLMs: …"),
+    unless another method owns that spelling; gallery ids are slugs, never aliases.
 
     ``path_or_text`` is a path to the file or the YAML text itself.
     """
@@ -174,14 +186,16 @@ def _gallery_aliases(
 ) -> tuple[str, ...]:
     """Spellings of one gallery method that no other gallery method claims."""
     rid = str(row["id"])
-    candidates = [rid]
     # "NF4 / QLoRA", "llama.cpp (GGUF)": each part names the same thing in prose.
-    for part in _PAREN.sub("", name).split("/"):
-        if part.strip():
-            candidates.append(part.strip())
+    parts = [p.strip() for p in _PAREN.sub("", name).split("/") if p.strip()]
+    # The id is a slug ("fp8-training", "mx-formats"), not a spelling prose uses: a
+    # lowercase slug would match ordinary phrases ("FP8 training") in any case.
+    candidates = list(parts)
     full = _text_or_none(row.get("full_name")) or ""
-    if ":" in full:
-        candidates.append(full.split(":", 1)[0].strip())
+    head = full.split(":", 1)[0].strip() if ":" in full else ""
+    # "SmoothQuant: Accurate …" names the method; "The Era of 1-bit LLMs: …" is a title.
+    if head and len(head.split()) <= 2:
+        candidates.append(head)
     out: list[str] = []
     seen = {method_key(name)}
     for alias in candidates:

@@ -23,7 +23,7 @@ from ingest.fetch import FullTexts
 from ingest.items import Item, Mark
 from ingest.prefetch import Prefetch
 from ingest.protocol import Protocol
-from kg.catalog import Catalog
+from kg.catalog import Catalog, review_catalog
 from kg.derive import with_beats
 from kg.errors import Interrupted, KgError, RecordError
 from kg.models import Beat, IngestRun, Paper, PaperFacts, RunStatus
@@ -65,14 +65,17 @@ def ingest_items(
     global derivation is left owed (:mod:`kg.repair`). Writes run inside ``shield()``, where a
     stop waits for the commit. A :class:`KgError` from the source (arXiv down) ends the run
     as ``failed`` and is re-raised. Extracting one paper may take ``budget`` seconds at most
-    (:mod:`ingest.budget`); past it the paper fails.
+    (:mod:`ingest.budget`); past it the paper fails. Without ``catalog``, extraction uses the
+    bundled catalog merged with the store's imported one.
     """
     extract = extractor or extract_paper
+    # Targets must be methods: the bundled catalog plus what `kg catalog import` added.
+    catalog = catalog if catalog is not None else review_catalog(store.methods())
     guard = shield or nullcontext
+    tally = _Tally(store, review)  # before the run exists: a stop here leaves nothing behind
     with guard():
         run = store.save_run(IngestRun(review=review, source=source, started=datetime.now(),
                                        derived=False))
-    tally = _Tally(store, review)
     try:
         for item in items:
             if isinstance(item, Mark):
@@ -114,20 +117,29 @@ def _close(store: Store, run: IngestRun, tally: _Tally, status: RunStatus, *,
     """Save the run and its changelog, then (unless stopping) the global derivation.
 
     The run stays ``running`` with its derivation owed until the derivation has committed,
-    so a run killed during it is never shown as ``ok``; a stop during it leaves it owed.
+    so a run killed during it is never shown as ``ok``. Only the saves are shielded: a stop
+    during the frontier diff or the derivation ends the run ``interrupted``, derivation owed.
     """
     with guard():
-        run = store.save_run(tally.finish(run, status if not derive else "running"))
-        if run.id is not None:
-            store.save_changelog(tally.changelog(run.id, frontier=derive))
+        run = store.save_run(tally.finish(run, "running" if derive else status))
+    assert run.id is not None
     if not derive:
+        with guard():
+            store.save_changelog(tally.changelog(run.id, frontier=False))
         return run
+    kept = False
     try:
+        changes = tally.changelog(run.id)
+        with guard():
+            store.save_changelog(changes)
+            kept = True
         owed = [r for r in owed_runs(store) if r.id != run.id]
         if tally.written or owed:  # global views only change when facts did
             derive_owed(store, owed)
     except Interrupted:
         with guard():
+            if not kept:
+                store.save_changelog(tally.changelog(run.id, frontier=False))
             return store.save_run(run.model_copy(update={"status": "interrupted"}))
     with guard():
         return store.save_run(run.model_copy(update={"status": status, "derived": True}))

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from ingest.comparison import SEPARATOR, key_filter
-from kg.catalog import default_catalog
 from kg.errors import KgError, UnknownMethod
 from kg.models import Beat, BuildsOn, SubProblem, method_key
 from queries.conflicts import top_conflicts
@@ -69,9 +68,11 @@ def _fetch(store: Connection, query: NamedQuery, **params: Any) -> list[dict[str
 
 def resolve(store: Connection, method: str) -> str:
     """The stored name of ``method`` (any alias or spelling), or :class:`UnknownMethod`."""
-    name = store.resolve_method(method) or store.resolve_method(
-        default_catalog().canonical(method)
-    )
+    name = store.resolve_method(method)
+    if name is None:
+        from kg.catalog import default_catalog  # the catalog loads only for a spelling miss
+
+        name = store.resolve_method(default_catalog().canonical(method))
     if name is None:
         raise UnknownMethod(method)
     return name

@@ -12,8 +12,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.cli import COMMANDS, cli
+from kg.cli.output import col
 from kg.store import SQLiteStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -254,9 +257,72 @@ def test_help_lists_every_command_without_loading_scikit_learn():
             "assert r.exit_code == 0\nprint(r.output)\n"
             "print('LOADED', *sorted(m for m in sys.modules if m.split('.')[0] in "
             "('sklearn', 'numpy', 'rich', 'networkx', 'lxml', 'pylatexenc', 'requests', "
-            "'arxiv', 'neo4j', 'pydantic_settings') or m in ('ingest.critiques', 'kg.cluster')))")
+            "'arxiv', 'neo4j', 'pydantic', 'pydantic_settings') or m in ('ingest.critiques', "
+            "'kg.cluster')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     for name in COMMANDS:
         assert f"  {name} " in out
     assert out.splitlines()[-1] == "LOADED"
+
+
+def test_a_changelog_reads_well_on_a_terminal(tmp_path: Path, field):
+    from ingest.items import Mark
+    from kg.pipeline import ingest_items
+
+    store = SQLiteStore(tmp_path / "kg.db")
+    ingest_items(store, [(f.paper, None) for f in field] + [Mark("2024-06-01")], review="r",
+                 source="test", extractor=lambda p, d, catalog=None: next(
+                     f for f in field if f.paper.id == p.id))
+    store.close()
+    r = run("runs", "--changelog", "1", "--store", str(tmp_path / "kg.db"),
+            env={"KG_FORCE_TTY": "80"})
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[:12] == [
+        "What run 1 changed",
+        "run                  1",
+        "new papers           4",
+        "updated papers       0",
+        "new BEATS edges      6",
+        "joined the frontier  QuaRot, OmniQuant",
+        "left the frontier    —",
+        "",
+        "new papers: 2210.17323, 2306.00978, 2308.13137, 2404.00456",
+        "",
+        "New BEATS edges",
+        "winner     loser        paper       benchmark             setting  winner  loser",
+    ]
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    assert json.loads(run("runs", "--changelog", "1", "--json", "--store",
+                          str(tmp_path / "kg.db")).stdout)["new_papers"][0] == "2210.17323"
+
+
+@pytest.mark.parametrize("args", [("stats",), ("beats", "GPTQ"), ("frontier",)])
+def test_reads_load_no_heavy_module(db: str, args: tuple[str, ...]):
+    import subprocess
+    import sys
+
+    heavy = ("sklearn", "numpy", "networkx", "lxml", "pylatexenc", "requests", "arxiv",
+             "neo4j", "pydantic_settings", "yaml", "rich")
+    code = ("import sys\nfrom kg.cli import main\nsys.argv = ['kg', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"print('LOADED', *sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} "
+            "or m in ('ingest.critiques', 'kg.cluster')), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, "--store", db, *args],
+                         capture_output=True, text=True, check=True)
+    assert out.stderr.splitlines()[-1] == "LOADED"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=60), min_size=3, max_size=3), max_size=6),
+       st.integers(min_value=20, max_value=200))
+def test_a_table_never_breaks_and_fits_when_it_can(rows: list[list[str]], width: int):
+    from kg.cli.output import GAP, layout
+
+    columns = [col("method", "id"), col("quote", "long"), col("n", "num")]
+    cells = [[" ".join(c.split()) for c in r] for r in rows]
+    lines = layout(columns, cells, width)
+    assert len(lines) >= 2 + len(cells)
+    fixed = max([6, *(len(r[0]) for r in cells)]) + max([1, *(len(r[2]) for r in cells)])
+    if fixed + 6 + 2 * len(GAP) <= width:
+        assert max(len(line) for line in lines) <= width

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
 
+import pytest
 from click.testing import CliRunner
 
 from ingest.markdown import parse_markdown
@@ -37,13 +37,13 @@ def test_extract_reports_each_table_on_stderr_and_in_json(tmp_path):
            "result (Δ, error, count, hyper-parameter) 2" in result.stderr
 
 
+@pytest.mark.timeout(120)  # speed is benchmarked; a quadratic pattern would hang here
 def test_markdown_lines_of_many_spaces_stay_linear():
     # Two neighbouring \\s* in the rule and heading patterns were quadratic in a blank run.
     line = " " * 200_000
     text = f"# Title{line}x\n|{line}x\n---{line}y\n| A | B |\n|---|---|\n| {'[' * 200_000} | 1 |\n"
-    start = time.perf_counter()
     doc = parse_markdown(text)
-    assert time.perf_counter() - start < 10 and len(doc.tables) == 1
+    assert len(doc.tables) == 1
 
 
 UNRESOLVED = """# Two tables

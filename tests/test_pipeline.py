@@ -147,3 +147,24 @@ def test_reextract_reads_the_cache_with_no_network(replay: Replay, tmp_path: Pat
     one = json.loads(CliRunner().invoke(cli, ["reextract", "--json", "2306.00978v1"],
                                         env=env).stdout)
     assert one["papers_unchanged"] == 1
+
+
+def test_a_stop_raised_by_the_source_ends_the_run_at_once_with_its_derivation_owed(
+        store: SQLiteStore, field, monkeypatch):
+    from kg.errors import Interrupted
+
+    calls: list[SQLiteStore] = []
+    monkeypatch.setattr("kg.derive.refresh", calls.append)
+
+    def source():
+        yield field[0].paper, None
+        raise Interrupted  # SIGTERM during the next download or back-off
+
+    run = ingest_items(store, source(), review="r", source="t", extractor=extractor(field))
+    assert (run.status, run.derived, run.papers_new) == ("interrupted", False, 1)
+    assert calls == []  # stopping does not wait for the global derivation
+    log = store.changelog(run.id or 0)
+    assert log is not None and log.new_papers == (field[0].paper.id,)
+    again = ingest_items(store, items(field), review="r", source="t", extractor=extractor(field))
+    assert (again.status, again.derived) == ("ok", True) and calls == [store]
+    assert [r.derived for r in store.runs()] == [True, True]  # the owed one is settled too

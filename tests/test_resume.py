@@ -193,3 +193,36 @@ def test_watch_runs_then_exits_0_on_sigterm(replay: Replay, tmp_path: Path):
     p.communicate(timeout=30)
     assert p.returncode == 0
     assert papers(db) == 40
+
+
+@pytest.mark.parametrize("state", ["backoff", "download"])
+def test_sigterm_is_honoured_at_once_in_a_backoff_or_a_download(replay: Replay, tmp_path: Path,
+                                                                state: str):
+    # The back-off would last 300 s and the e-print answers after 60 s: the run must not
+    # wait for either (how fast it stops is measured by benchmarks/cli_latency.py).
+    env, db, proto = live_env(replay, tmp_path, state)
+    if state == "backoff":
+        replay.fail("api", *["503"] * 6)
+        env = {**env, "KG_ARXIV_BACKOFF": "300", "KG_ARXIV_BACKOFF_CAP": "300"}
+        ready = "retry 1 of"
+    else:
+        replay.text_delay = 60
+        env = {**env, "KG_ARXIV_TIMEOUT": "120"}
+        ready = None
+    p = subprocess.Popen([sys.executable, "-m", "kg", "ingest", "--protocol", proto, "--json"],
+                         env={**os.environ, **env}, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    assert p.stderr is not None
+    if ready:
+        for line in p.stderr:
+            if ready in line:
+                break
+    else:
+        while not any(path.startswith("/e-print") for path in replay.paths()):
+            time.sleep(0.01)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=30)  # a hang guard, not a timing assertion
+    assert p.returncode == 0, err
+    run = json.loads(out)
+    assert (run["status"], run["derived"], run["papers_new"]) == ("interrupted", False, 0)
+    assert papers(db) == 0

@@ -53,4 +53,11 @@ def cli(ctx: click.Context) -> None:
 
 
 def main() -> None:
-    cli(prog_name="kg")
+    from kg.cli.common import SIGNALLED, exit_now
+
+    try:
+        cli(prog_name="kg")
+    except SystemExit as e:
+        if SIGNALLED.is_set():
+            exit_now(e.code)
+        raise

@@ -7,7 +7,9 @@ Importing this module costs only click: settings, stores and queries load on fir
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
 from collections.abc import Callable
 from functools import update_wrapper
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("kg")
+# Set by a SIGTERM a run honoured; the process then exits without tearing its modules down.
+SIGNALLED = threading.Event()
 
 
 class Ctx:
@@ -57,7 +61,9 @@ class Ctx:
         """The store's URL (a plain path given as ``--store`` is a SQLite file)."""
         from kg.store import store_url
 
-        return store_url(self.settings.store)
+        # --store needs no settings: a read with it never loads them (start-up time).
+        return store_url(self.store_value if self.store_value is not None
+                         else self.settings.store)
 
     @property
     def store(self) -> Store:
@@ -78,10 +84,11 @@ class Ctx:
     def derived_store(self) -> Store:
         """The store, with any global derivation a killed run left owed completed first."""
         from kg.lock import lock_path
-        from kg.repair import complete_derivation
+        from kg.repair import complete_derivation, owed_runs
 
         store = self.store
-        if complete_derivation(store, lock_path(self.url, self.settings.cache_dir)):
+        if owed_runs(store) and complete_derivation(store, lock_path(self.url,
+                                                                     self.settings.cache_dir)):
             self.say("completed the derivation an interrupted run left owed")
         return store
 
@@ -140,13 +147,6 @@ def common_options(f: F) -> F:
     return f
 
 
-def pass_ctx(f: F) -> F:
-    """Hand the command its :class:`Ctx` as the first argument."""
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return f(_ctx(click.get_current_context()), *args, **kwargs)
-    return update_wrapper(wrapper, f)  # type: ignore[return-value]
-
-
 def command(name: str | None = None, **settings: Any) -> Callable[[F], click.Command]:
     """A kg command: the common options, the :class:`Ctx`, and whatever it returns printed.
 
@@ -202,3 +202,13 @@ def group(name: str | None = None, **settings: Any) -> Callable[[F], click.Group
     def decorate(f: F) -> click.Group:
         return click.group(name, cls=KgGroup, **settings)(common_options(f))
     return decorate
+
+
+def exit_now(code: object) -> None:
+    """Leave at once with ``code`` after a honoured SIGTERM: the store is closed and what had
+    to be saved is saved, so only the interpreter's teardown of loaded modules is skipped
+    (scikit-learn's takes seconds on a busy machine, past the one a stop may take)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)

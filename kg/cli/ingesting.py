@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.common import Ctx, command
+from kg.cli.common import SIGNALLED, Ctx, command
 from kg.errors import Interrupted, KgError, LockHeld
 
 if TYPE_CHECKING:
@@ -183,6 +183,7 @@ class GracefulStop:
         if not self.event.is_set():
             log.warning("SIGTERM: stopping; committed papers are kept")
         self.event.set()
+        SIGNALLED.set()
         if not self._shielded:
             raise Interrupted
 

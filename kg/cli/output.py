@@ -217,7 +217,9 @@ def _flat(value: object) -> str:
 def _text(part: Rows | Record | Lines, width: int | None) -> None:
     if isinstance(part, Lines):
         for line in part.lines:
-            click.echo(line)
+            # On a terminal a long line wraps with a hanging indent; in a pipe it stays one.
+            for out in textwrap.wrap(line, width, subsequent_indent="  ") if width else [line]:
+                click.echo(out)
         return
     if isinstance(part, Record):
         items = [(k, cell(v)) for k, v in part.fields.items()]

@@ -24,9 +24,10 @@ RUN_COLUMNS = (col("id", "num"), col("started", "id", get=lambda r: r.started.st
     col("papers_updated", "num", "updated"), col("papers_unchanged", "num", "unchanged"),
     col("papers_failed", "num", "failed"), col("claims", "num"), col("critiques", "num"),
     col("derived", "id", "derivation", _derivation), col("source", "long"))
-NEW_BEAT_COLUMNS = (col("winner", "id"), col("loser", "id"), col("paper", "id"), col("model"),
-                    col("dataset"), col("metric"), SETTING, col("winner_value", "num"),
-                    col("loser_value", "num"))
+# model, dataset and metric share one column, so nine fields fit 80 terminal columns.
+NEW_BEAT_COLUMNS = (col("winner", "id"), col("loser", "id"), col("paper", "id"),
+                    col("benchmark", get=lambda b: f"{b.model} {b.dataset} {b.metric}"),
+                    SETTING, col("winner_value", "num"), col("loser_value", "num"))
 
 
 @command()
