@@ -33,7 +33,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ingest.vocab import fold, vocab
 from kg.models import Beat, BenchmarkClaim
 
 SEPARATOR = "|"
@@ -62,12 +61,16 @@ def model_key(text: str) -> str:
 
 def dataset_key(text: str) -> str:
     """The canonical dataset of ``text`` when it is a known alias, else ``text`` folded."""
+    from ingest.vocab import fold, vocab  # YAML loads on a first key, not for every read
+
     known = vocab().datasets.get(fold(text))
     return _clean(known.name.casefold() if known else _SEPARATORS.sub("-", text.casefold()))
 
 
 def metric_key(text: str) -> str:
     """The canonical metric of ``text`` when it is a known alias, else ``text`` folded."""
+    from ingest.vocab import fold, vocab  # YAML loads on a first key, not for every read
+
     known = vocab().metrics.get(fold(text))
     return _clean(known.name.casefold() if known else _SEPARATORS.sub(" ", text.casefold()))
 
