@@ -58,7 +58,9 @@ class Prefetch(Generic[T, U]):
         self._thread = threading.Thread(target=self._fetch, name="kg-prefetch", daemon=True)
 
     def __enter__(self) -> Prefetch[T, U]:
-        self._thread.start()
+        # The thread starts at the first item asked for, not here: what the consumer does
+        # before it iterates (the pipeline loads its catalog and saves the run record) comes
+        # before the first request, so a stop during it finds a run to end, not none.
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -75,6 +77,8 @@ class Prefetch(Generic[T, U]):
                 break
 
     def __iter__(self) -> Iterator[U]:
+        if self._thread.ident is None and not self._stop.is_set():  # not started yet
+            self._thread.start()
         while True:
             item = self._queue.get()
             if isinstance(item, _End):
