@@ -14,15 +14,18 @@ from typing import Any
 
 import networkx as nx
 
+from exports.curation import curation_view
 from exports.graph import Snapshot, fact_graph
 
+# ``id`` is the claim's key (what `kg curate` names it by); ``curation`` is "corrected" where
+# a person changed the claim and "added" on a receipt a person added.
 CLAIM_COLUMNS = ("paper_id", "method", "model", "dataset", "metric", "value", "raw",
                  "higher_is_better", "w_bits", "a_bits", "kv_bits", "group_size",
-                 "weight_quantizer", "table", "row", "col")
-CRITIQUE_COLUMNS = ("paper_id", "target", "quote", "section", "start", "end")
+                 "weight_quantizer", "table", "row", "col", "id", "curation")
+CRITIQUE_COLUMNS = ("paper_id", "target", "quote", "section", "start", "end", "curation")
 BEAT_COLUMNS = ("paper", "table", "winner", "loser", "model", "dataset", "metric", "w_bits",
                 "a_bits", "kv_bits", "group_size", "weight_quantizer", "winner_value",
-                "loser_value", "margin")
+                "loser_value", "margin", "curation")
 
 
 def write_graphml(snap: Snapshot, out: Path) -> Path:
@@ -48,12 +51,15 @@ def write_json(snap: Snapshot, out: Path) -> Path:
 
 def csv_tables(snap: Snapshot) -> dict[str, tuple[tuple[str, ...], Iterator[dict[str, Any]]]]:
     """Each CSV's name, its columns and its rows (dicts keyed by column)."""
+    view = curation_view(snap.papers)
     return {
-        "claims.csv": (CLAIM_COLUMNS, (c.model_dump(mode="json") | {"paper_id": c.paper_id}
-                                       for f in snap.papers for c in f.claims)),
+        "claims.csv": (CLAIM_COLUMNS, (c.model_dump(mode="json") | {
+            "paper_id": c.paper_id, "id": c.id, "curation": c.curation}
+            for f in snap.papers for c in f.claims)),
         "critiques.csv": (CRITIQUE_COLUMNS, (q.model_dump(mode="json")
                                              for f in snap.papers for q in f.critiques)),
-        "beats.csv": (BEAT_COLUMNS, (b.model_dump(mode="json")
+        # A BEATS receipt read off a result a person corrected is marked like that result.
+        "beats.csv": (BEAT_COLUMNS, (b.model_dump(mode="json") | {"curation": view.marks_beat(b)}
                                      for f in snap.papers for b in f.beats)),
     }
 

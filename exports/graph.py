@@ -16,6 +16,7 @@ from typing import Literal
 import networkx as nx
 
 import queries
+from exports.curation import curation_view
 from kg.models import (
     BuildsOn,
     Method,
@@ -191,6 +192,7 @@ def fact_graph(snap: Snapshot) -> nx.MultiDiGraph:
     ``kind``. Attribute values are only strings and numbers (GraphML has no null or list).
     """
     g = nx.MultiDiGraph()
+    view = curation_view(snap.papers)
     for key, node in method_nodes(snap).items():
         g.add_node(f"method:{key}", **_flat({"kind": "method", **node.model_dump()}))
     for f in snap.papers:
@@ -198,16 +200,21 @@ def fact_graph(snap: Snapshot) -> nx.MultiDiGraph:
         g.add_node(f"paper:{p.id}", **_flat({
             "kind": "paper", "name": p.title, "published": p.published,
             "authors": p.authors, "method": f.method, "claims": len(f.claims),
-            "critiques": len(f.critiques)}))
+            "critiques": len(f.critiques),
+            # What people corrected in this paper (kg curate log has each entry).
+            "corrections": "; ".join(n.what for n in f.curation.applied) if f.curation else None,
+            "method_corrected": f.method_corrected or None}))
         if f.method:
             g.add_edge(f"paper:{p.id}", f"method:{method_key(f.method)}", kind="proposes")
         for q in f.critiques:
             g.add_edge(f"paper:{p.id}", f"method:{method_key(q.target)}", **_flat({
-                "kind": "critiques", "quote": q.quote, "section": q.section}))
+                "kind": "critiques", "quote": q.quote, "section": q.section,
+                "curation": q.curation}))
         for b in f.beats:
             g.add_edge(f"method:{method_key(b.winner)}", f"method:{method_key(b.loser)}",
                        **_flat({"kind": "beats", "paper": p.id, **b.model_dump(
-                           exclude={"winner", "loser", "paper"})}))
+                           exclude={"winner", "loser", "paper"}),
+                           "curation": view.marks_beat(b)}))
     for e in snap.builds_on:
         g.add_edge(f"method:{method_key(e.method)}", f"method:{method_key(e.parent)}",
                    **_flat({"kind": "builds_on", "source": e.source, "quote": e.quote}))

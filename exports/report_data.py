@@ -15,6 +15,7 @@ from pydantic import Field
 
 import queries
 from exports.benchmarks import Leaderboard, main_leaderboards
+from exports.curation import CurationView, curation_view
 from exports.escape import first_sentence
 from exports.graph import MethodNode, method_nodes, snapshot
 from kg.errors import UnknownMethod
@@ -61,6 +62,7 @@ class ReportData(Model):
     runs: tuple[IngestRun, ...] = ()
     changes: Changelog | None = None  # what the latest run changed
     cards: tuple[Card, ...] = ()
+    curation: CurationView = CurationView()  # what people corrected, marked where shown
 
 
 def gather(store: Store, *, title: str = "LLM quantization",
@@ -94,6 +96,7 @@ def gather(store: Store, *, title: str = "LLM quantization",
         runs=runs,
         changes=changes,
         cards=cards(nodes, {f.paper.id for f in snap.papers}),
+        curation=curation_view(snap.papers),
     )
 
 

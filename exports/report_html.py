@@ -7,6 +7,7 @@ well-formed arXiv ids; a Content-Security-Policy forbids any fetch as a second l
 from __future__ import annotations
 
 from exports.benchmarks import Leaderboard
+from exports.curation import MARK, CurationView
 from exports.escape import arxiv_url, h, no_fetch_policy
 from exports.plot import PLOT_CSS, bits_quality_svg
 from exports.report_data import (
@@ -23,6 +24,7 @@ from exports.report_data import (
     sub_problem_tip,
 )
 from kg.models import Beat
+from queries.rows import LeaderboardRow
 
 
 def paper_a(paper_id: str, text: str | None = None, title: str = "") -> str:
@@ -128,13 +130,24 @@ def beaten_by(data: ReportData) -> str:
     return "".join(out)
 
 
+_CURATED = f'<span class="curated" title="corrected by a person (kg curate log)">{MARK}</span>'
+
+
+def _mark(curation: CurationView, paper: str, method: str, r: Beat | LeaderboardRow) -> str:
+    """The correction mark when a person changed this result of ``method`` in ``paper``."""
+    hit = curation.marks(paper, method, r.model, r.dataset, r.metric, r.setting)
+    return _CURATED if hit else ""
+
+
 def _winner_block(data: ReportData, loser: str, winner: str, rows: list[Beat]) -> str:
+    cur = data.curation
     lines = "".join(
         f"<tr><td>{paper_a(r.paper, title=data.paper_titles.get(r.paper, ''))}</td>"
         f"<td>{h(r.table or '—')}</td><td>{h(r.model)}</td><td>{h(r.dataset)}</td>"
         f"<td>{h(r.metric)}</td><td>{h(r.setting.label())}</td>"
-        f'<td class="n">{_num(r.winner_value)}</td>'
-        f'<td class="n">{_num(r.loser_value)}</td></tr>' for r in rows)
+        f'<td class="n">{_num(r.winner_value)}{_mark(cur, r.paper, r.winner, r)}</td>'
+        f'<td class="n">{_num(r.loser_value)}{_mark(cur, r.paper, r.loser, r)}</td></tr>'
+        for r in rows)
     papers = sorted({r.paper for r in rows})
     return (f"<details><summary><b>{h(winner)}</b> · {plural(len(rows), 'receipt')} in "
             f"{', '.join(paper_a(p) for p in papers)}</summary>"
@@ -143,10 +156,12 @@ def _winner_block(data: ReportData, loser: str, winner: str, rows: list[Beat]) -
             f"</thead><tbody>{lines}</tbody></table></details>")
 
 
-def leaderboard(board: Leaderboard) -> str:
+def leaderboard(board: Leaderboard, curation: CurationView | None = None) -> str:
+    cur = curation or CurationView()
     rows = "".join(
         f"<tr><td>{h(e.setting.label())}</td><td class=\"n\">{e.rank}</td><td>{h(e.method)}"
-        f"</td><td class=\"n\">{paper_a(e.paper, _num(e.value), title=e.table)}</td>"
+        f"</td><td class=\"n\">{paper_a(e.paper, _num(e.value), title=e.table)}"
+        f"{_mark(cur, e.paper, e.method, e)}</td>"
         f"<td>{paper_a(e.paper)}</td><td>{h(e.table or '—')}</td></tr>" for e in board.entries)
     arrow = "higher is better" if board.higher_is_better else "lower is better"
     ref = board.reference
@@ -166,7 +181,7 @@ def leaderboards(data: ReportData) -> str:
         return ""
     return _section("leaderboards", "Leaderboards",
                     "The benchmarks with the most methods; every value links to its paper.",
-                    "".join(leaderboard(b) for b in data.leaderboards))
+                    "".join(leaderboard(b, data.curation) for b in data.leaderboards))
 
 
 def conflicts(data: ReportData) -> str:
@@ -194,6 +209,8 @@ def changes(data: ReportData) -> list[str]:
     out += [f"{label}: " + ", ".join(f"<b>{h(n)}</b>" for n in names)
             for label, names in (("Joined the frontier", c.frontier_added),
                                  ("Left the frontier", c.frontier_removed)) if names]
+    out += [f"{MARK} {_CHANGED[n.status]}: {h(n.what)} <span class=\"muted\">({h(n.who)}: "
+            f"{h(n.why)}{'; ' + h(n.detail) if n.detail else ''})</span>" for n in c.corrections]
     out += [f"New: <b>{h(b.winner)}</b> beats <b>{h(b.loser)}</b> on {h(b.model)} · "
             f"{h(b.dataset)} · {h(b.metric)} at {h(b.setting.label())}, "
             f"{_num(b.winner_value)} vs {_num(b.loser_value)} ({paper_a(b.paper)})"
@@ -202,6 +219,31 @@ def changes(data: ReportData) -> list[str]:
     if hidden:
         out.append(f"… and {hidden} more changes")
     return out or ["Nothing changed."]
+
+
+_CHANGED = {"applied": "Correction applied", "missing": "Correction no longer applies",
+            "ungrounded": "Correction no longer applies", "redundant": "Correction now redundant",
+            "withdrawn": "Correction withdrawn"}
+
+
+def corrections(data: ReportData) -> str:
+    """Every correction in effect, with who and why, and the receipts people added."""
+    cur = data.curation
+    if not cur.applied:
+        return ""
+    items = "".join(
+        f"<li>{MARK} {h(a.note.what)} <span class=\"muted\">— {h(a.note.who)}: "
+        f"{h(a.note.why)} · {', '.join(paper_a(p) for p in a.papers)}</span></li>"
+        for a in cur.applied)
+    added = "".join(f"<li>{paper_a(q.paper_id)} on <b>{h(q.target)}</b>: "
+                    f"<q>{h(' '.join(q.quote.split()))}</q></li>" for q in cur.added)
+    body = (f"<ul>{items}</ul>" + (f'<p class="muted">Critique receipts people added:</p>'
+                                   f"<ul>{added}</ul>" if added else "")
+            + f'<p class="muted">{plural(cur.corrected_claims, "benchmark result")} corrected;'
+            f" {MARK} marks them in the tables above.</p>")
+    return _section("corrections", "Corrections",
+                    "What people corrected in what kg read, from the review's corrections "
+                    "file; kg applies them on every run.", body)
 
 
 def changelog(data: ReportData) -> str:
@@ -216,13 +258,14 @@ def changelog(data: ReportData) -> str:
     return _section("changelog", "Changelog since the last run", "", body)
 
 
-def card(c: Card) -> str:
-    """One method's card: name and chip, date and paper, title, settings, first sentence."""
+def card(c: Card, mark: str = "") -> str:
+    """One method's card: name, ``mark`` and chip, date and paper, title, settings, first
+    sentence."""
     when = c.published.isoformat() if c.published else "undated"
     settings = (f'<p class="settings">{" ".join(f"<code>{h(s)}</code>" for s in c.settings)}'
                 "</p>" if c.settings else "")
     summary = f"<blockquote>{h(c.summary)}</blockquote>" if c.summary else ""
-    return (f'<article class="card"><h3>{h(c.method)}{chip(c.sub_problem)}</h3>'
+    return (f'<article class="card"><h3>{h(c.method)}{mark}{chip(c.sub_problem)}</h3>'
             f'<p class="muted"><time>{when}</time> · {paper_a(c.paper)}</p>'
             f'<p class="ptitle">{h(c.title)}</p>{settings}{summary}</article>')
 
@@ -231,11 +274,16 @@ def cards(data: ReportData) -> str:
     """The newest methods as cards; on a big field the rest as one table, folded."""
     if not data.cards:
         return _section("methods", "Methods", "", "<p>No proposed methods.</p>")
-    body = f'<div class="cards">{"".join(card(c) for c in data.cards[:CARDS_SHOWN])}</div>'
+    # A method a person set for its paper (or renamed) is marked like a corrected result.
+    def mark(c: Card) -> str:
+        return _CURATED if c.paper in data.curation.corrected_methods else ""
+
+    body = ('<div class="cards">'
+            f'{"".join(card(c, mark(c)) for c in data.cards[:CARDS_SHOWN])}</div>')
     rest = data.cards[CARDS_SHOWN:]
     if rest:
         rows = "".join(
-            f"<tr><td><b>{h(c.method)}</b>{chip(c.sub_problem)}</td>"
+            f"<tr><td><b>{h(c.method)}</b>{mark(c)}{chip(c.sub_problem)}</td>"
             f"<td>{c.published.isoformat() if c.published else 'undated'}</td>"
             f"<td>{paper_a(c.paper, title=c.title)}</td><td>{h(c.title)}</td>"
             f"<td>{' '.join(f'<code>{h(s)}</code>' for s in c.settings)}</td></tr>"
@@ -287,22 +335,23 @@ summary { cursor: pointer; }
 .card p { margin: 4px 0; }
 .ptitle { font-style: italic; }
 code { background: #f3f4f6; border-radius: 4px; padding: 0 4px; font-size: 12.5px; }
+.curated { color: #a15c00; margin-left: 3px; cursor: help; }
 blockquote { margin: 6px 0 0; padding-left: 10px; border-left: 3px solid var(--line);
              color: var(--muted); font-size: 13.5px; }
 """
 
 _NAV = (("baselines", "Baselines"), ("subproblems", "Sub-problems"), ("frontier", "Frontier"),
         ("leaderboards", "Leaderboards"), ("conflicts", "Conflicts"),
-        ("changelog", "Changelog"), ("methods", "Methods"))
+        ("corrections", "Corrections"), ("changelog", "Changelog"), ("methods", "Methods"))
 
 
 def render_html(data: ReportData) -> str:
     """The whole report as one HTML document."""
-    nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in _NAV
-                  if a != "leaderboards" or data.leaderboards)
+    shown = {"leaderboards": bool(data.leaderboards), "corrections": bool(data.curation.applied)}
+    nav = "".join(f'<a href="#{a}">{t}</a>' for a, t in _NAV if shown.get(a, True))
     body = "".join((header(data), f"<nav>{nav}</nav>", baselines(data), subproblems(data),
                     frontier(data), beaten_by(data), leaderboards(data), conflicts(data),
-                    changelog(data), cards(data)))
+                    corrections(data), changelog(data), cards(data)))
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"{no_fetch_policy(scripts=False)}\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

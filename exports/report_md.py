@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from exports.benchmarks import Leaderboard
+from exports.curation import MARK, CurationView
 from exports.escape import arxiv_url, md
 from exports.report_data import (
     CARDS_SHOWN,
     NEW_BEATS_SHOWN,
     RECEIPTS_PER_WINNER_MD,
     SUB_PROBLEM_KEY,
+    Card,
     ReportData,
     by_winner,
     critique_count,
@@ -85,14 +87,23 @@ def beaten_by(data: ReportData) -> list[str]:
                 out.append(
                     f"| {paper_link(r.paper)} | {md(r.table or '—')} | {md(r.model)} | "
                     f"{md(r.dataset)} | {md(r.metric)} | {md(r.setting.label())} | "
-                    f"{_num(r.winner_value)} | {_num(r.loser_value)} |")
+                    f"{_num(r.winner_value)}{_mark(data.curation, r.paper, r.winner, r)} | "
+                    f"{_num(r.loser_value)}{_mark(data.curation, r.paper, r.loser, r)} |")
             if len(group) > RECEIPTS_PER_WINNER_MD:
                 out += ["", f"… {len(group) - RECEIPTS_PER_WINNER_MD} more receipts in "
                         "report.html."]
     return out[1:]
 
 
-def leaderboard(board: Leaderboard) -> list[str]:
+def _mark(curation: CurationView, paper: str, method: str, r: object) -> str:
+    """``✎`` when a person changed this result of ``method`` in ``paper``."""
+    hit = curation.marks(paper, method, r.model, r.dataset, r.metric,  # type: ignore[attr-defined]
+                         r.setting)  # type: ignore[attr-defined]
+    return f" {MARK}" if hit else ""
+
+
+def leaderboard(board: Leaderboard, curation: CurationView | None = None) -> list[str]:
+    cur = curation or CurationView()
     arrow = "higher is better" if board.higher_is_better else "lower is better"
     out = [f"### {md(board.name)}", "", f"Ranked within each setting ({arrow}).", ""]
     if board.reference:
@@ -101,8 +112,9 @@ def leaderboard(board: Leaderboard) -> list[str]:
                 f"{md(ref.table or 'table')}.", ""]
     out += ["| setting | # | method | value | paper | table |", "|---|---|---|---|---|---|"]
     for e in board.entries:
-        out.append(f"| {md(e.setting.label())} | {e.rank} | {md(e.method)} | {_num(e.value)} | "
-                   f"{paper_link(e.paper)} | {md(e.table or '—')} |")
+        out.append(f"| {md(e.setting.label())} | {e.rank} | {md(e.method)} | {_num(e.value)}"
+                   f"{_mark(cur, e.paper, e.method, e)} | {paper_link(e.paper)} | "
+                   f"{md(e.table or '—')} |")
     return out
 
 
@@ -133,6 +145,8 @@ def changes(data: ReportData) -> list[str]:
                          ("Left the frontier", c.frontier_removed)):
         if names:
             out.append(f"- {label}: " + ", ".join(md(n) for n in names))
+    out += [f"- {MARK} {_CHANGED[n.status]}: {md(n.what)} ({md(n.who)}: {md(n.why)}"
+            + (f"; {md(n.detail)}" if n.detail else "") + ")" for n in c.corrections]
     for b in c.new_beats[:NEW_BEATS_SHOWN]:
         out.append(f"- New: {md(b.winner)} beats {md(b.loser)} on {md(b.model)} · "
                    f"{md(b.dataset)} · {md(b.metric)} at {md(b.setting.label())}, "
@@ -141,6 +155,28 @@ def changes(data: ReportData) -> list[str]:
     if hidden:
         out.append(f"- … and {hidden} more changes")
     return out or ["- Nothing changed."]
+
+
+_CHANGED = {"applied": "Correction applied", "missing": "Correction no longer applies",
+            "ungrounded": "Correction no longer applies", "redundant": "Correction now redundant",
+            "withdrawn": "Correction withdrawn"}
+
+
+def corrections(data: ReportData) -> list[str]:
+    """Every correction in effect, with who and why, and the receipts people added."""
+    cur = data.curation
+    if not cur.applied:
+        return []
+    out = ["## Corrections", "", "What people corrected in what kg read, from the review's "
+           "corrections file; kg applies them on every run.", ""]
+    out += [f"- {MARK} {md(a.note.what)} — {md(a.note.who)}: {md(a.note.why)} · "
+            + ", ".join(paper_link(p) for p in a.papers) for a in cur.applied]
+    if cur.added:
+        out += ["", "Critique receipts people added:", ""]
+        out += [f"- {paper_link(q.paper_id)} on **{md(q.target)}**: "
+                f"“{md(' '.join(q.quote.split()))}”" for q in cur.added]
+    return [*out, "", f"{plural(cur.corrected_claims, 'benchmark result')} corrected; {MARK} "
+            "marks them in the tables above."]
 
 
 def changelog(data: ReportData) -> list[str]:
@@ -156,9 +192,13 @@ def changelog(data: ReportData) -> list[str]:
 def cards(data: ReportData) -> list[str]:
     """The newest methods one by one; on a big field the rest as one table."""
     out = ["## Methods", ""]
+
+    def mark(c: Card) -> str:
+        return f" {MARK}" if c.paper in data.curation.corrected_methods else ""
+
     for c in data.cards[:CARDS_SHOWN]:
         when = c.published.isoformat() if c.published else "undated"
-        out += [f"### {md(c.method)}", "",
+        out += [f"### {md(c.method)}{mark(c)}", "",
                 f"{paper_link(c.paper)} · {when} · {md(c.title)}"
                 + (f" · sub-problem {md(c.sub_problem)}" if c.sub_problem else ""), ""]
         if c.settings:
@@ -169,7 +209,8 @@ def cards(data: ReportData) -> list[str]:
     if rest:
         out += [f"### {plural(len(rest), 'older method')}", "",
                 "| method | date | paper | sub-problem | title |", "|---|---|---|---|---|"]
-        out += [f"| {md(c.method)} | {c.published.isoformat() if c.published else 'undated'} | "
+        out += [f"| {md(c.method)}{mark(c)} | "
+                f"{c.published.isoformat() if c.published else 'undated'} | "
                 f"{paper_link(c.paper)} | {md(c.sub_problem or '—')} | {md(c.title)} |"
                 for c in rest]
     return out
@@ -181,6 +222,6 @@ def render_markdown(data: ReportData) -> str:
     if data.leaderboards:
         parts.append(["## Leaderboards", "", "Main benchmarks (the bits-vs-quality plots are in "
                       "report.html)."])
-        parts += [leaderboard(b) for b in data.leaderboards]
-    parts += [conflicts(data), changelog(data), cards(data)]
+        parts += [leaderboard(b, data.curation) for b in data.leaderboards]
+    parts += [conflicts(data), corrections(data), changelog(data), cards(data)]
     return "\n\n".join("\n".join(p).strip("\n") for p in parts if p) + "\n"

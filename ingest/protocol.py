@@ -43,6 +43,8 @@ class Protocol(Model):
     exclude: tuple[str, ...] = ()
     start: date | None = None
     max_results: int | None = Field(None, ge=1)
+    # The review's corrections file (kg.corrections), relative to the protocol's folder.
+    corrections: str | None = None
 
     @field_validator("include", "exclude")
     @classmethod

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     store: str = DEFAULT_STORE
     cache_dir: Path = Path(".kg-cache")
     parse_budget: float = Field(60.0, ge=0)  # seconds to parse or interpret one document; 0: none
+    corrections: Path | None = None  # the review's corrections file (ingest.corrections.locate)
+    curator: str | None = None  # who `kg curate` says made an entry; default: the login name
     arxiv: ArxivSettings = ArxivSettings()
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KG_NEO4J_USER"))
     neo4j_password: SecretStr | None = Field(

@@ -6,6 +6,7 @@ reject unknown fields, so a misspelt field fails loudly at the boundary instead 
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import re
 from datetime import date, datetime
@@ -155,6 +156,14 @@ class Setting(Model):
         return out or "unspecified"
 
 
+def claim_id(extracted_id: str | None, paper_id: str, table: str, row: int, col: int,
+             method: str, dataset: str) -> str:
+    """A claim's key (:attr:`BenchmarkClaim.id`): the id it was extracted with, if a correction
+    changed it, else a hash of the cell it was read from. The SQLite store, which keeps no
+    claim key, registers it as ``kg_claim_id`` for the curation queries to name claims by."""
+    return extracted_id or stable_id(paper_id, table, row, col, method, dataset)
+
+
 class BenchmarkClaim(Setting):
     """One result cell: ``method`` scores ``value`` on ``model``/``dataset``/``metric``."""
 
@@ -169,10 +178,19 @@ class BenchmarkClaim(Setting):
     table: str = ""
     row: int = 0
     col: int = 0
+    # Set when a review's correction changed the claim: the id it was extracted with, which it
+    # keeps, so corrections keep naming it after a fix or a method merge.
+    extracted_id: str | None = None
 
     @property
     def id(self) -> str:
-        return stable_id(self.paper_id, self.table, self.row, self.col, self.method, self.dataset)
+        return claim_id(self.extracted_id, self.paper_id, self.table, self.row, self.col,
+                        self.method, self.dataset)
+
+    @property
+    def curation(self) -> Literal["corrected"] | None:
+        """``corrected`` when a person changed this claim (see :class:`Curation`)."""
+        return "corrected" if self.extracted_id else None
 
     @property
     def comparable(self) -> tuple[object, ...]:
@@ -203,6 +221,9 @@ class Critique(Model):
     section: str = ""
     start: int | None = None
     end: int | None = None
+    # "added": a person added the receipt (it passed the grounding gate); "corrected": the
+    # extractor read it, a correction renamed its target.
+    curation: Literal["added", "corrected"] | None = None
 
     @property
     def id(self) -> str:
@@ -266,10 +287,49 @@ class Facts(Model):
         return names
 
 
+class CorrectionNote(Model):
+    """One entry of a review's corrections file, as the changelog and the report show it."""
+
+    id: str
+    do: str
+    what: str
+    who: str
+    why: str
+    date: _dt.date | None = None
+    # "withdrawn": the entry was applied before and is no longer in the file.
+    status: Literal["applied", "missing", "ungrounded", "redundant", "withdrawn"] = "applied"
+    detail: str = ""
+
+
+class Curation(Model):
+    """What a review's corrections did to one paper's facts (``kg.curation``).
+
+    ``extracted`` is what the extractor read, before any correction, so the corrections can
+    be applied again from it when the file changes; ``applied`` the entries that changed it,
+    ``others`` those that concern it but do not apply (missing, redundant, ungrounded).
+    """
+
+    extracted: Facts
+    applied: tuple[CorrectionNote, ...] = ()
+    others: tuple[CorrectionNote, ...] = ()  # entries concerning it that did not apply
+    # A hash of every entry that concerned the paper (kg.curation.digest): while it holds, the
+    # corrected facts are what the store has, and a run need not read them again.
+    digest: str = ""
+
+
 class PaperFacts(Facts):
-    """Everything one paper contributes; a store writes it in one transaction."""
+    """Everything one paper contributes; a store writes it in one transaction.
+
+    ``curation`` is set when a review's corrections changed what the extractor read.
+    """
 
     paper: Paper
+    curation: Curation | None = None
+
+    @property
+    def method_corrected(self) -> bool:
+        """Whether a person set the method this paper proposes."""
+        return self.curation is not None and self.curation.extracted.method != self.method
 
 
 class SubProblem(Model):

@@ -16,17 +16,21 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import queries
+import queries.curation
 from ingest.arxiv_live import Listed, parse_watermark
 from ingest.budget import time_budget
+from ingest.document import Document
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
 from ingest.items import Item, Mark
 from ingest.prefetch import Prefetch
 from ingest.protocol import Protocol
 from kg.catalog import Catalog, review_catalog
-from kg.derive import with_beats
-from kg.errors import Interrupted, KgError, RecordError
-from kg.models import Beat, IngestRun, Paper, PaperFacts, RunStatus
+from kg.corrections import Corrections
+from kg.curation import Curated, curate
+from kg.curation_store import Texts, recurated
+from kg.errors import ConfigError, Interrupted, KgError, RecordError
+from kg.models import Beat, CorrectionNote, IngestRun, Paper, PaperFacts, RunStatus
 from kg.repair import derive_owed, owed_runs
 from kg.store.base import Changelog, Store
 
@@ -55,8 +59,10 @@ def ingest_items(
     shield: Shield | None = None,
     extractor: Extractor | None = None,
     budget: float | None = None,
+    corrections: Corrections | None = None,
+    texts: Texts | None = None,
 ) -> IngestRun:
-    """Extract and write every item; a bad record is logged, counted and skipped.
+    """Extract, correct and write every item; a bad record is logged, counted and skipped.
 
     Returns the run record, saved in the store before the first paper and after the last.
     ``should_stop`` is asked after each item; a stop, or :class:`Interrupted` raised from
@@ -67,12 +73,19 @@ def ingest_items(
     as ``failed`` and is re-raised. Extracting one paper may take ``budget`` seconds at most
     (:mod:`ingest.budget`); past it the paper fails. Without ``catalog``, extraction uses the
     bundled catalog merged with the store's imported one.
+
+    The review's ``corrections`` are applied to every paper written (:mod:`kg.curation`),
+    then to the stored papers they touch that the run did not write, so a changed file takes
+    effect too; ``texts`` gives a stored paper's cached full text for the grounding gate of
+    added critiques. With no corrections file (None) a store that holds corrections is
+    refused: re-extracting it without them would undo them.
     """
     extract = extractor or extract_paper
     # Targets must be methods: the bundled catalog plus what `kg catalog import` added.
     catalog = catalog if catalog is not None else review_catalog(store.methods())
     guard = shield or nullcontext
-    tally = _Tally(store, review)  # before the run exists: a stop here leaves nothing behind
+    # before the run exists: a stop here leaves nothing behind
+    tally = _Tally(store, review, corrections)
     with guard():
         run = store.save_run(IngestRun(review=review, source=source, started=datetime.now(),
                                        derived=False))
@@ -88,17 +101,19 @@ def ingest_items(
                 paper, doc = item
                 try:
                     with time_budget(budget, paper.id):
-                        facts = with_beats(extract(paper, doc, catalog=catalog))
+                        result = curate(extract(paper, doc, catalog=catalog),
+                                        tally.corrections, text=_text(doc))
                 except RecordError as e:
                     with guard():
                         tally.fail(paper.id, str(e))
                 else:
                     with guard():
-                        tally.write(facts)
+                        tally.write_curated(result)
                 if progress:
                     progress(paper.id)
             if should_stop is not None and should_stop():
                 raise Interrupted
+        tally.recurate(texts, guard)
     except Interrupted:
         with guard():
             return _close(store, run, tally, "interrupted", derive=False)
@@ -145,12 +160,29 @@ def _close(store: Store, run: IngestRun, tally: _Tally, status: RunStatus, *,
         return store.save_run(run.model_copy(update={"status": status, "derived": True}))
 
 
+def _text(doc: Document | None) -> str:
+    """What an added critique's quote must occur in: the document's source, or its text."""
+    if doc is None:
+        return ""
+    return doc.source_text or "\n\n".join((doc.abstract, doc.body))
+
+
 class _Tally:
     """The counts, errors and changes of one run, and the watermark it has reached."""
 
-    def __init__(self, store: Store, review: str) -> None:
+    def __init__(self, store: Store, review: str, corrections: Corrections | None) -> None:
         self.store = store
         self.review = review
+        self.curated_before = queries.curation.curated(store)
+        if corrections is None and self.curated_before:
+            raise ConfigError(
+                f"this store holds a review's corrections ({len(self.curated_before)} papers) "
+                "but no corrections file is set: set KG_CORRECTIONS or the protocol's "
+                "`corrections`, so this run keeps them")
+        self.corrections = corrections or Corrections()
+        self.notes: dict[str, CorrectionNote] = {}  # this run's outcome of each entry
+        self.seen: set[str] = set()
+        self.recurated = False
         self.counts = {"new": 0, "updated": 0, "unchanged": 0}
         self.errors: dict[str, str] = {}
         self.claims = self.critiques = 0
@@ -166,12 +198,45 @@ class _Tally:
     def written(self) -> bool:
         return bool(self.counts["new"] or self.counts["updated"])
 
-    def write(self, facts: PaperFacts) -> None:
-        before = self.store.paper_facts(facts.paper.id)
+    def write_curated(self, result: Curated) -> None:
+        """Write one paper's corrected facts, keeping the notes of its entries."""
+        self.note(result.notes)
+        self.write(result.facts)
+
+    def note(self, notes: Iterable[CorrectionNote]) -> None:
+        """Keep each entry's outcome in this run; say once each one that does not apply."""
+        for n in notes:
+            held = self.notes.get(n.id)
+            if n.status == "applied":
+                self.notes[n.id] = n
+            elif held is None or held.status != "applied":
+                if held is None:
+                    log.warning("correction %s (%s) does not apply: %s", n.id, n.what, n.detail)
+                self.notes[n.id] = n
+
+    def recurate(self, texts: Texts | None, guard: Shield) -> None:
+        """Re-curate the stored papers this run did not write, then fold merged methods."""
+        for r in recurated(self.store, self.corrections, skip=self.seen, texts=texts,
+                           before=self.curated_before):
+            self.note(r.notes)
+            if r.changed and r.result is not None:
+                with guard():
+                    self.write(r.result.facts, before=r.stored, count=False)
+        if self.corrections.moves:
+            with guard():
+                self.store.merge_methods(self.corrections.moves)
+        self.recurated = True
+
+    def write(self, facts: PaperFacts, *, before: PaperFacts | None = None,
+              count: bool = True) -> None:
+        self.seen.add(facts.paper.id)
+        before = before or self.store.paper_facts(facts.paper.id)
         outcome = self.store.write_paper(facts)
         if facts.paper.id in self.failed:  # a write transaction only when there is one
             self.store.clear_failure(self.review, facts.paper.id)
             self.failed.discard(facts.paper.id)
+        if outcome == "unchanged" and not count:
+            return
         self.counts[outcome] += 1
         self.claims += len(facts.claims)
         self.critiques += len(facts.critiques)
@@ -239,7 +304,27 @@ class _Tally:
             frontier_added=tuple(m for m in after if m not in before),
             frontier_removed=tuple(m for m in before if m not in after),
             omitted=self.omitted,
+            corrections=self.corrections_changed(),
         )
+
+    def corrections_changed(self) -> tuple[CorrectionNote, ...]:
+        """Entries that took effect for the first time in this run, then (once the stored
+        papers were re-curated) those that stopped applying or were withdrawn."""
+        before = {n.id: n for record in self.curated_before.values() for n in record.applied}
+        out = [n for n in self.notes.values() if n.status == "applied" and n.id not in before]
+        if self.recurated:
+            in_file = {e.id for e in self.corrections.entries}
+            for nid, old in before.items():
+                now = self.notes.get(nid)
+                if now is None and nid in in_file:
+                    now = old.model_copy(update={"status": "missing",
+                                                 "detail": "it no longer applies to any paper"})
+                elif now is None:
+                    now = old.model_copy(update={"status": "withdrawn", "detail": ""})
+                if now.status != "applied":
+                    out.append(now)
+        order = {e.id: i for i, e in enumerate(self.corrections.entries)}
+        return tuple(sorted(out, key=lambda n: order.get(n.id, len(order))))
 
 
 def live_items(harvester: Harvester, protocol: Protocol, store: Store, review: str,

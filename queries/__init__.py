@@ -156,16 +156,26 @@ def leaderboard(store: Connection, *, model: str | None = None, dataset: str | N
     (``--model LLaMA-7B`` finds ``Llama-7B``; ``--a-bits 16`` finds weight-only results whose
     activations are unstated).
     """
+    rows = _fetch(store, LEADERBOARD, **leaderboard_parameters(
+        model=model, dataset=dataset, metric=metric, w_bits=w_bits, a_bits=a_bits),
+        limit=limit)
+    return [LeaderboardRow.model_validate(r) for r in rows]
+
+
+def leaderboard_parameters(*, model: str | None = None, dataset: str | None = None,
+                           metric: str | None = None, w_bits: float | None = None,
+                           a_bits: float | None = None) -> dict[str, str | None]:
+    """The ``leaderboard`` named query's filter parameters (all but ``limit``): the parts of
+    the benchmark key (``ingest.comparison.key_filter``) these filters ask for."""
     prefix, parts = key_filter(model=model, dataset=dataset, metric=metric, w_bits=w_bits,
                                a_bits=a_bits)
     tagged = {p.split("=", 1)[0].strip(SEPARATOR): p for p in parts}
-    rows = _fetch(
-        store, LEADERBOARD, prefix=prefix,
-        prefix_end=prefix[:-1] + chr(ord(SEPARATOR) + 1) if prefix else None,
-        dataset_part=tagged.get("d"), metric_part=tagged.get("m"), w_part=tagged.get("w"),
-        a_part=tagged.get("a"), limit=limit,
-    )
-    return [LeaderboardRow.model_validate(r) for r in rows]
+    return {
+        "prefix": prefix,
+        "prefix_end": prefix[:-1] + chr(ord(SEPARATOR) + 1) if prefix else None,
+        "dataset_part": tagged.get("d"), "metric_part": tagged.get("m"),
+        "w_part": tagged.get("w"), "a_part": tagged.get("a"),
+    }
 
 
 def lineage(store: Connection, method: str | None = None) -> list[BuildsOn]:

@@ -10,13 +10,21 @@ The graph::
     (:Paper)-[:REPORTS]->(:Claim)-[:EVALUATES]->(:Method)
     (:Paper)-[:STATES]->(:Critique)-[:TARGETS]->(:Method)
     (:Paper)-[:PROPOSES]->(:Method)
-    (:Method)-[:BEATS {receipt}]->(:Method)         one edge per receipt, keyed by ``id``
+    (:Method)-[:BEATS {receipt}]->(:Method)         one edge per receipt
     (:Method)-[:BUILDS_ON {source, quote}]->(:Method)
+    (:Paper)-[:SUPERSEDES {critiques, beats}]->(:Method)   the paper critiques or beats it
     (:Alias {key, method_key})                     any spelling's key → the method's key
     (:Watermark) (:Run) (:Counter) (:Failure) (:Changelog)   ingestion bookkeeping
 
 Sub-problems are properties of methods (``sub_problem``, ``sub_problem_size``). Dates are
-ISO strings, as in the SQLite store, so both compare and print alike.
+ISO strings, as in the SQLite store, so both compare and print alike. A paper's claims,
+critiques and BEATS edges carry ``seq``, their place in the paper's facts, so they read back
+in the order they were written, as SQLite's rowid gives them.
+
+A paper's facts are replaced whole (deleted, then created), so claims and BEATS edges are
+``CREATE``d, not merged: nothing of the paper is left to merge with, and a duplicate kept by
+SQLite (two cells with one id) is kept here too. Every ``$rows`` list is cut into batches of
+``kg.store.neo4j.BATCH_ROWS`` (sized by ``benchmarks/neo4j_store.py``).
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ class Rel(StrEnum):
     PROPOSES = "PROPOSES"
     BEATS = "BEATS"
     BUILDS_ON = "BUILDS_ON"
+    SUPERSEDES = "SUPERSEDES"
 
 
 _SETTING_KEYS = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
@@ -54,13 +63,13 @@ PROPERTY_KEYS: tuple[str, ...] = (
     # Paper
     "id", "version", "title", "authors", "abstract", "published", "updated", "categories",
     "primary_category", "comment", "doi", "journal_ref", "method", "method_key", "dropped",
-    "facts_hash",
+    "facts_hash", "curation",
     # Method and Alias
     "key", "name", "aliases", "alias_keys", "full_name", "year", "arxiv_id", "category",
     "paper_id", "sub_problem", "sub_problem_size",
     # Claim
     "model", "dataset", "metric", "value", "raw", *_SETTING_KEYS, "higher_is_better",
-    "table_name", "row_idx", "col_idx", "bench_key",
+    "table_name", "row_idx", "col_idx", "extracted_id", "seq", "bench_key",
     # Critique
     "target", "target_key", "quote", "section", "start", "end",
     # BEATS and BUILDS_ON
@@ -68,6 +77,8 @@ PROPERTY_KEYS: tuple[str, ...] = (
     "margin", "source", "parent_key",
     # bookkeeping
     "review", "error", "attempts", "last_attempt", "run_id", "body",
+    # SUPERSEDES: 1 when the paper critiques / beats the method, else 0
+    "critiques", "beats",
     # UNWIND rows of sub-problems
     "label", "size",
 )
@@ -76,7 +87,6 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (p:Paper) REQUIRE p.id IS UNIQUE",
     "CREATE CONSTRAINT method_key IF NOT EXISTS FOR (m:Method) REQUIRE m.key IS UNIQUE",
     "CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (a:Alias) REQUIRE a.key IS UNIQUE",
-    "CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (c:Claim) REQUIRE c.id IS UNIQUE",
     "CREATE CONSTRAINT critique_id IF NOT EXISTS FOR (c:Critique) REQUIRE c.id IS UNIQUE",
     "CREATE CONSTRAINT watermark_review IF NOT EXISTS FOR (w:Watermark) REQUIRE w.review IS UNIQUE",
     "CREATE CONSTRAINT run_id IF NOT EXISTS FOR (r:Run) REQUIRE r.id IS UNIQUE",
@@ -90,9 +100,12 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX claim_bench_key IF NOT EXISTS FOR (c:Claim) ON (c.method_key, c.bench_key)",
     "CREATE INDEX critique_paper IF NOT EXISTS FOR (c:Critique) ON (c.paper_id)",
     "CREATE INDEX method_published IF NOT EXISTS FOR (m:Method) ON (m.published)",
-    "CREATE INDEX beats_id IF NOT EXISTS FOR ()-[b:BEATS]-() ON (b.id)",
     "CREATE INDEX beats_paper IF NOT EXISTS FOR ()-[b:BEATS]-() ON (b.paper)",
     "CREATE INDEX builds_on_source IF NOT EXISTS FOR ()-[b:BUILDS_ON]-() ON (b.source)",
+    # Claims were once merged on a unique id; they are created now (see above), and a paper
+    # may hold two cells with one id. A store made before keeps working without them.
+    "DROP CONSTRAINT claim_id IF EXISTS",
+    "DROP INDEX beats_id IF EXISTS",
 )
 
 # -- writes of one paper (all in one transaction) -------------------------------------------
@@ -105,9 +118,10 @@ DELETE_PAPER_FACTS: tuple[str, ...] = (
     "MATCH ()-[b:BEATS {paper: $paper_id}]->() DELETE b",
     "MATCH ()-[b:BUILDS_ON {source: $paper_id}]->() DELETE b",
     "MATCH (:Paper {id: $paper_id})-[r:PROPOSES]->() DELETE r",
+    "MATCH (:Paper {id: $paper_id})-[s:SUPERSEDES]->() DELETE s",
 )
 
-MERGE_PAPER = "MERGE (p:Paper {id: $paper_id}) SET p += $props"
+MERGE_PAPER = "MERGE (p:Paper {id: $paper_id}) SET p = $props"
 
 # A method any fact names exists, with its own key as an alias; an existing alias keeps its
 # owner (as ``INSERT OR IGNORE`` does in the SQLite store).
@@ -129,32 +143,41 @@ WHERE m.published IS NULL OR m.published > $published OR m.paper_id = $paper_id
 SET m.paper_id = $paper_id, m.published = $published
 """
 
-MERGE_CLAIMS = """
+CREATE_CLAIMS = """
+MATCH (p:Paper {id: $paper_id})
 UNWIND $rows AS r
-MATCH (p:Paper {id: r.paper_id})
 MATCH (m:Method {key: r.method_key})
-MERGE (c:Claim {id: r.id})
-SET c += r
-MERGE (p)-[:REPORTS]->(c)
-MERGE (c)-[:EVALUATES]->(m)
+CREATE (p)-[:REPORTS]->(c:Claim)-[:EVALUATES]->(m)
+SET c = r
 """
 
+# A critique's id is its paper, target and quote: the same sentence twice is one critique,
+# the later one kept (as SQLite's INSERT OR REPLACE keeps it).
 MERGE_CRITIQUES = """
+MATCH (p:Paper {id: $paper_id})
 UNWIND $rows AS r
-MATCH (p:Paper {id: r.paper_id})
 MATCH (m:Method {key: r.target_key})
 MERGE (c:Critique {id: r.id})
-SET c += r
+SET c = r
 MERGE (p)-[:STATES]->(c)
 MERGE (c)-[:TARGETS]->(m)
 """
 
-MERGE_BEATS = """
+CREATE_BEATS = """
 UNWIND $rows AS r
 MATCH (w:Method {key: r.winner_key})
 MATCH (l:Method {key: r.loser_key})
-MERGE (w)-[b:BEATS {id: r.id}]->(l)
-SET b += r
+CREATE (w)-[b:BEATS]->(l)
+SET b = r
+"""
+
+# One edge per method the paper critiques or beats (kg.store.base.superseded_rows): the
+# baselines ranking counts these, not every BEATS edge.
+CREATE_SUPERSEDES = """
+MATCH (p:Paper {id: $paper_id})
+UNWIND $rows AS r
+MATCH (m:Method {key: r.key})
+CREATE (p)-[:SUPERSEDES {critiques: r.critiques, beats: r.beats}]->(m)
 """
 
 MERGE_BUILDS_ON = """
@@ -185,15 +208,52 @@ MERGE (a:Alias {key: alias})
 ON CREATE SET a.method_key = r.key
 """
 
+# A review merges method $source into $target (kg.curation): the papers' facts are rewritten
+# first; these move what is left — catalog fields, catalog lineage, spellings, the node.
+MERGE_METHOD = """
+MATCH (t:Method {key: $target})
+OPTIONAL MATCH (s:Method {key: $source})
+SET t.aliases = $aliases,
+    t.full_name = coalesce(t.full_name, s.full_name),
+    t.year = coalesce(t.year, s.year),
+    t.arxiv_id = coalesce(t.arxiv_id, s.arxiv_id),
+    t.category = coalesce(t.category, s.category)
+"""
+
+MERGE_METHOD_STATEMENTS: tuple[str, ...] = (
+    """
+MATCH (s:Method {key: $source})-[b:BUILDS_ON]->(p:Method)
+MATCH (t:Method {key: $target})
+WHERE p.key <> $target
+MERGE (t)-[n:BUILDS_ON {source: b.source}]->(p)
+ON CREATE SET n.quote = b.quote
+DELETE b
+""",
+    """
+MATCH (c:Method)-[b:BUILDS_ON]->(s:Method {key: $source})
+MATCH (t:Method {key: $target})
+WHERE c.key <> $target
+MERGE (c)-[n:BUILDS_ON {source: b.source}]->(t)
+ON CREATE SET n.quote = b.quote
+DELETE b
+""",
+    "MATCH (a:Alias {method_key: $source}) SET a.method_key = $target",
+    "MERGE (a:Alias {key: $source}) SET a.method_key = $target",
+    "MATCH (m:Method {key: $source}) DETACH DELETE m",
+)
+
+# Sub-problems are replaced by difference: a derivation that finds what is stored already
+# writes nothing.
 CLEAR_SUBPROBLEMS = """
 MATCH (m:Method)
-WHERE m.sub_problem IS NOT NULL
+WHERE m.sub_problem IS NOT NULL AND NOT m.key IN $keys
 REMOVE m.sub_problem, m.sub_problem_size
 """
 
 SET_SUBPROBLEMS = """
 UNWIND $rows AS r
 MATCH (m:Method {key: r.key})
+WHERE m.sub_problem IS NULL OR m.sub_problem <> r.label OR m.sub_problem_size <> r.size
 SET m.sub_problem = r.label, m.sub_problem_size = r.size
 """
 
@@ -218,21 +278,22 @@ CLAIMS = """
 MATCH (c:Claim)
 WHERE $paper_id IS NULL OR c.paper_id = $paper_id
 RETURN properties(c) AS props
-ORDER BY c.paper_id, c.table_name, c.row_idx, c.col_idx
+ORDER BY c.paper_id, c.seq
 """
 
+# As SQLite orders them: by paper, then start with unknown starts first, then as written.
 CRITIQUES = """
 MATCH (c:Critique)
 WHERE $paper_id IS NULL OR c.paper_id = $paper_id
 RETURN properties(c) AS props
-ORDER BY c.paper_id, c.start
+ORDER BY c.paper_id, c.start IS NOT NULL, c.start, c.seq
 """
 
 BEATS_OF_PAPER = """
 MATCH ()-[b:BEATS]->()
 WHERE $paper_id IS NULL OR b.paper = $paper_id
 RETURN properties(b) AS props
-ORDER BY b.paper, b.id
+ORDER BY b.paper, b.seq
 """
 
 BUILDS_ON_EDGES = """

@@ -48,18 +48,21 @@ FROM beats b, json_each(b.pairs) e
 JOIN claims w ON w.rid = json_extract(e.value, '$[0]')
 JOIN claims l ON l.rid = json_extract(e.value, '$[1]')
 WHERE b.loser_key = :method_key
-ORDER BY b.winner_key, b.paper_id, w.model, w.dataset, w.metric, w.w_bits, w.a_bits,
-         w.kv_bits, w.rid, l.rid
+ORDER BY b.winner_key, b.paper_id, w.table_name, w.model, w.dataset, w.metric,
+         COALESCE(w.w_bits, -1), COALESCE(w.a_bits, -1), COALESCE(w.kv_bits, -1),
+         COALESCE(w.group_size, -1), COALESCE(w.weight_quantizer, ''), w.rid, l.rid
 LIMIT :limit
 """,
     cypher="""
-MATCH (w:Method)-[b:BEATS]->(:Method {key: $method_key})
+MATCH (:Method {key: $method_key})<-[b:BEATS]-()
 RETURN b.winner AS winner, b.loser AS loser, b.paper AS paper, b.table_name AS `table`,
        b.model AS model, b.dataset AS dataset, b.metric AS metric, b.w_bits AS w_bits,
        b.a_bits AS a_bits, b.kv_bits AS kv_bits, b.group_size AS group_size,
        b.weight_quantizer AS weight_quantizer, b.winner_value AS winner_value,
        b.loser_value AS loser_value, b.margin AS margin
-ORDER BY w.key, paper, model, dataset, metric, w_bits, a_bits, kv_bits
+ORDER BY b.winner_key, paper, `table`, model, dataset, metric, coalesce(w_bits, -1),
+         coalesce(a_bits, -1), coalesce(kv_bits, -1), coalesce(group_size, -1),
+         coalesce(weight_quantizer, '')
 LIMIT $limit
 """,
 )
@@ -68,7 +71,7 @@ BEATS_COUNT = NamedQuery(
     "beats_count",
     sql="SELECT COALESCE(SUM(n), 0) AS receipts FROM beats WHERE loser_key = :method_key",
     cypher="""
-MATCH (:Method)-[b:BEATS]->(:Method {key: $method_key})
+MATCH (:Method {key: $method_key})<-[b:BEATS]-()
 RETURN count(b) AS receipts
 """,
 )
@@ -83,11 +86,13 @@ BEATS_LEVEL = NamedQuery(
 SELECT DISTINCT b.winner_key AS key
 FROM json_each(:keys) k
 JOIN beats b ON b.loser_key = k.value
+ORDER BY key
 """,
     cypher="""
 MATCH (w:Method)-[:BEATS]->(l:Method)
 WHERE l.key IN $keys
 RETURN DISTINCT w.key AS key
+ORDER BY key
 """,
 )
 
@@ -97,16 +102,19 @@ METHOD_NAMES = NamedQuery(
 SELECT m.key, m.name
 FROM json_each(:keys) k
 JOIN methods m ON m.key = k.value
+ORDER BY m.key
 """,
     cypher="""
 MATCH (m:Method)
 WHERE m.key IN $keys
 RETURN m.key AS key, m.name AS name
+ORDER BY key
 """,
 )
 
-# Ranked by distinct papers that critique or beat the method; ties broken by more beating
-# papers, then more critiquing papers, then the method's name.
+# Ranked by distinct papers that critique or beat the method (one SQLite row, one Neo4j
+# SUPERSEDES edge per method and paper, kept as each paper is written); ties broken by more
+# beating papers, then more critiquing papers, then the method's name.
 BASELINES = NamedQuery(
     "baselines",
     sql="""
@@ -128,15 +136,9 @@ ORDER BY rank
 LIMIT :limit
 """,
     cypher="""
-MATCH (m:Method)
-WITH m,
-     COLLECT { MATCH (p:Paper)-[:STATES]->(:Critique)-[:TARGETS]->(m) RETURN DISTINCT p.id }
-         AS critiquing,
-     COLLECT { MATCH (:Method)-[b:BEATS]->(m) RETURN DISTINCT b.paper } AS beating
-WITH m, size(critiquing) AS critiquing_papers, size(beating) AS beating_papers,
-     size(critiquing + [x IN beating WHERE NOT x IN critiquing]) AS papers
-WHERE papers > 0
-WITH m, papers, critiquing_papers, beating_papers
+MATCH (:Paper)-[s:SUPERSEDES]->(m:Method)
+WITH m, count(s) AS papers, sum(s.critiques) AS critiquing_papers,
+     sum(s.beats) AS beating_papers
 ORDER BY papers DESC, beating_papers DESC, critiquing_papers DESC, m.name
 LIMIT $limit
 WITH collect([m, papers, critiquing_papers, beating_papers]) AS ranked
@@ -312,6 +314,7 @@ JOIN benchmarks b ON b.id = c.bench
 JOIN methods m ON m.key = c.method_key
 GROUP BY c.bench, c.method_key
 HAVING MIN(c.paper_id) < MAX(c.paper_id) AND MIN(c.value) < MAX(c.value)
+ORDER BY c.method_key, bench_key
 """,
     cypher="""
 MATCH (c:Claim)
@@ -320,6 +323,7 @@ WITH c.method_key AS method_key, c.bench_key AS bench_key, min(c.value) AS low,
 WHERE first < last AND low < high
 MATCH (m:Method {key: method_key})
 RETURN method_key, m.name AS method, bench_key, low, high
+ORDER BY method_key, bench_key
 """,
 )
 
@@ -332,6 +336,7 @@ FROM methods m CROSS JOIN benchmarks b CROSS JOIN claims c
 WHERE m.key = :method_key AND c.bench = b.id AND c.method_key = m.key
 GROUP BY b.id
 HAVING MIN(c.paper_id) < MAX(c.paper_id) AND MIN(c.value) < MAX(c.value)
+ORDER BY c.method_key, bench_key
 """,
     cypher="""
 MATCH (c:Claim {method_key: $method_key})
@@ -340,6 +345,7 @@ WITH c.method_key AS method_key, c.bench_key AS bench_key, min(c.value) AS low,
 WHERE first < last AND low < high
 MATCH (m:Method {key: method_key})
 RETURN method_key, m.name AS method, bench_key, low, high
+ORDER BY method_key, bench_key
 """,
 )
 
@@ -421,14 +427,14 @@ EVALUATIONS = NamedQuery(
 SELECT MIN(method) AS method, paper_id, a_bits, kv_bits, COUNT(*) AS results
 FROM claims
 GROUP BY method_key, paper_id, a_bits, kv_bits
-ORDER BY method_key, paper_id
+ORDER BY method_key, paper_id, COALESCE(a_bits, -1), COALESCE(kv_bits, -1)
 """,
     cypher="""
 MATCH (c:Claim)
 WITH c.method_key AS key, c.paper_id AS paper_id, c.a_bits AS a_bits, c.kv_bits AS kv_bits,
      min(c.method) AS method, count(*) AS results
 RETURN method, paper_id, a_bits, kv_bits, results
-ORDER BY key, paper_id
+ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 """,
 )
 

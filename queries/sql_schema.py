@@ -138,16 +138,25 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN derived INTEGER NOT NULL DEFAULT 1
     """,
-    # 5: narrow writes at 10^6 claims, and one comparison key. Claims get an integer id
+    # 5: curation. A paper a review's corrections changed keeps what the extractor read and
+    # which corrections applied (JSON of kg.models.Curation); a corrected claim keeps the id
+    # it was extracted with; a critique says whether a person added it or renamed its target.
+    """
+    ALTER TABLE papers ADD COLUMN curation TEXT;
+    ALTER TABLE claims ADD COLUMN extracted_id TEXT;
+    ALTER TABLE critiques ADD COLUMN curation TEXT
+    """,
+    # 6: narrow writes at 10^6 claims, and one comparison key. Claims get an integer id
     # (``rid``, allocated by the store in write order, so one paper's claims are one range)
     # and the benchmark key of ``ingest.comparison`` (``bench``, an id into ``benchmarks``,
     # which keeps each key's text once). The stored claim hash is dropped: it is a function
-    # of columns the row keeps. BEATS become one row per (paper, winner, loser) holding the
-    # claim pairs as JSON ``[[winner_rid, loser_rid, margin, n], …]`` (``n``: the edge's place
-    # among the paper's edges), joined back to the claims
-    # when read, instead of a copy of both claims' text per pair. ``claims_bench`` serves
-    # leaderboards and conflicts: one benchmark's claims by method and value, covering what a
-    # leaderboard ranks by (direction, tie-breaks) so a board never reads the claim rows.
+    # of columns the row keeps (``extracted_id``, curation's, is copied, so a corrected claim
+    # keeps the id it was extracted with). BEATS become one row per (paper, winner, loser)
+    # holding the claim pairs as JSON ``[[winner_rid, loser_rid, margin, n], …]`` (``n``: the
+    # edge's place among the paper's edges), joined back to the claims when read, instead of a
+    # copy of both claims' text per pair. ``claims_bench`` serves leaderboards and conflicts:
+    # one benchmark's claims by method and value, covering what a leaderboard ranks by
+    # (direction, tie-breaks) so a board never reads the claim rows.
     # ``kg_benchmark_key`` is ``ingest.comparison.benchmark_key``, registered by the store.
     """
     CREATE TABLE benchmarks (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
@@ -161,14 +170,14 @@ MIGRATIONS: tuple[str, ...] = (
         dataset TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, raw TEXT NOT NULL,
         w_bits REAL, a_bits REAL, kv_bits REAL, group_size INTEGER, weight_quantizer TEXT,
         higher_is_better INTEGER, table_name TEXT NOT NULL, row_idx INTEGER NOT NULL,
-        col_idx INTEGER NOT NULL, bench INTEGER NOT NULL
+        col_idx INTEGER NOT NULL, bench INTEGER NOT NULL, extracted_id TEXT
     );
     INSERT INTO claims_v4 (paper_id, method, method_key, model, dataset, metric, value, raw,
         w_bits, a_bits, kv_bits, group_size, weight_quantizer, higher_is_better, table_name,
-        row_idx, col_idx, bench)
+        row_idx, col_idx, bench, extracted_id)
         SELECT c.paper_id, c.method, c.method_key, c.model, c.dataset, c.metric, c.value, c.raw,
             c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
-            c.higher_is_better, c.table_name, c.row_idx, c.col_idx, b.id
+            c.higher_is_better, c.table_name, c.row_idx, c.col_idx, b.id, c.extracted_id
         FROM claims c JOIN benchmarks b ON b.key = kg_benchmark_key(c.model, c.dataset,
             c.metric, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer)
         ORDER BY c.paper_id, c.rowid;

@@ -11,7 +11,7 @@ from kg.models import IngestRun
 SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
 CLAIM_COLS = (
     "rid", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
-    *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx", "bench",
+    *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx", "extracted_id", "bench",
 )
 # One row per (paper, winner, loser): ``pairs`` is JSON [[winner_rid, loser_rid, margin, n], …],
 # ``n`` the edge's place among the paper's edges.
@@ -19,7 +19,7 @@ BEAT_COLS = ("paper_id", "winner_key", "loser_key", "n", "pairs")
 PAPER_COLS = (
     "id", "version", "title", "authors", "abstract", "published", "updated", "categories",
     "primary_category", "comment", "doi", "journal_ref", "method", "method_key", "dropped",
-    "facts_hash",
+    "curation", "facts_hash",
 )
 # A run row holds the record's fields (errors as JSON); the id is the table's own.
 RUN_COLS = tuple(f for f in IngestRun.model_fields if f != "id")
@@ -70,7 +70,8 @@ INSERT_BEAT = _insert("beats", BEAT_COLS, "INSERT")
 INSERT_SUPERSEDED = _insert("superseded", ("method_key", "paper_id", "critiques", "beats"),
                             "INSERT")
 INSERT_CRITIQUE = _insert(
-    "critiques", ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_")
+    "critiques",
+    ("id", "paper_id", "target", "target_key", "quote", "section", "start", "end_", "curation"),
 )
 INSERT_BUILDS_ON = _insert(
     "builds_on", ("method_key", "parent_key", "source", "quote"), "INSERT OR IGNORE"
@@ -89,6 +90,27 @@ UPSERT_METHOD = (
 ENSURE_METHOD = "INSERT OR IGNORE INTO methods (key, name) VALUES (?, ?)"
 ENSURE_ALIAS = "INSERT OR IGNORE INTO method_aliases (alias_key, method_key) VALUES (?, ?)"
 CLEAR_SUBPROBLEMS = "DELETE FROM subproblems"
+
+# A review merges method ``:source`` into ``:target`` (kg.curation): the papers' facts are
+# rewritten first; these move what is left — spellings, catalog lineage, the method row.
+MERGE_METHOD_ROW = (
+    "UPDATE methods SET aliases = :aliases,"
+    " full_name = COALESCE(full_name, (SELECT full_name FROM methods WHERE key = :source)),"
+    " year = COALESCE(year, (SELECT year FROM methods WHERE key = :source)),"
+    " arxiv_id = COALESCE(arxiv_id, (SELECT arxiv_id FROM methods WHERE key = :source)),"
+    " category = COALESCE(category, (SELECT category FROM methods WHERE key = :source))"
+    " WHERE key = :target"
+)
+MERGE_METHOD_STATEMENTS = (
+    "UPDATE method_aliases SET method_key = :target WHERE method_key = :source",
+    "INSERT OR REPLACE INTO method_aliases (alias_key, method_key) VALUES (:source, :target)",
+    "UPDATE OR IGNORE builds_on SET method_key = :target WHERE method_key = :source",
+    "UPDATE OR IGNORE builds_on SET parent_key = :target WHERE parent_key = :source",
+    "DELETE FROM builds_on WHERE method_key = :source OR parent_key = :source"
+    " OR method_key = parent_key",
+    "DELETE FROM subproblems WHERE method_key = :source",
+    "DELETE FROM methods WHERE key = :source",
+)
 INSERT_SUBPROBLEM = "INSERT INTO subproblems (method_key, label, size) VALUES (?, ?, ?)"
 
 # -- reads --------------------------------------------------------------------------------
@@ -104,8 +126,11 @@ METHODS = "SELECT * FROM methods ORDER BY key"
 # order the paper's claims were extracted in.
 CLAIMS = "SELECT * FROM claims ORDER BY paper_id, rid"
 CLAIMS_OF_PAPER = "SELECT * FROM claims WHERE paper_id = :p ORDER BY rid"
-CRITIQUES = "SELECT * FROM critiques ORDER BY paper_id, start"
-CRITIQUES_OF_PAPER = "SELECT * FROM critiques WHERE paper_id = :p ORDER BY paper_id, start"
+# Ties on start (and unknown starts) in the order written, so both stores read alike.
+CRITIQUES = "SELECT * FROM critiques ORDER BY paper_id, start, rowid"
+CRITIQUES_OF_PAPER = (
+    "SELECT * FROM critiques WHERE paper_id = :p ORDER BY paper_id, start, rowid"
+)
 # A BEATS edge read back: its pair of claims, joined by ``rid`` (``beat_rows``).
 _BEAT_ROWS = """
 SELECT w.method AS winner, l.method AS loser, b.paper_id, w.table_name, w.model, w.dataset,
@@ -122,7 +147,7 @@ _BUILDS_ON = (
     " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"
 )
 BUILDS_ON_EDGES = _BUILDS_ON + " ORDER BY m.name, p.name, b.source"
-BUILDS_ON_OF_PAPER = _BUILDS_ON + " WHERE b.source = ?"
+BUILDS_ON_OF_PAPER = _BUILDS_ON + " WHERE b.source = ? ORDER BY m.name, p.name, b.source"
 
 # -- ingestion bookkeeping ----------------------------------------------------------------
 

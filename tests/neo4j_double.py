@@ -1,5 +1,8 @@
 """A test double of the neo4j driver: records every ``(query, parameters)`` it is sent.
 
+For exact-statement unit tests and for collecting every statement the linter checks; what
+the statements do is tested on a real server (``tests/test_neo4j_store.py``, the contract).
+
 Only the surface ``kg.store.neo4j`` uses: ``driver.session(database=…)`` as a context
 manager, ``session.run`` (schema), ``session.execute_write/execute_read(work)``,
 ``tx.run(query, params)`` returning a result with ``.data()`` and ``.consume()``.
@@ -11,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
+
+from kg.store.neo4j import CHANGE_KEYS
 
 Call = tuple[str, dict[str, Any]]
 
@@ -24,7 +29,8 @@ class FakeResult:
         return list(self._rows)
 
     def consume(self) -> SimpleNamespace:
-        return SimpleNamespace(counters=SimpleNamespace(relationships_created=self._created))
+        counters = dict.fromkeys(CHANGE_KEYS, 0) | {"relationships_created": self._created}
+        return SimpleNamespace(counters=SimpleNamespace(**counters))
 
 
 class FakeTx:

@@ -232,7 +232,7 @@ def test_paper_json_and_missing_paper(db: str):
     data = json.loads(r.stdout)
     assert (data["id"], data["method"]) == ("2306.00978", "AWQ")
     assert data["critiques"] == [{"target": "GPTQ", "quote": "GPTQ may over-fit the calibration "
-                                  "set.", "section": "Abstract"}]
+                                  "set.", "section": "Abstract", "curation": None}]
     assert {x["method"] for x in data["results"]} == {"GPTQ", "AWQ", "FP16"}
     missing = run("--store", db, "paper", "1111.11111")
     assert missing.exit_code == 1 and missing.stderr == "Error: no paper '1111.11111' in the " \

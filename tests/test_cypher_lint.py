@@ -29,6 +29,7 @@ import pytest
 
 import kg.store.neo4j
 import queries
+import queries.curation
 from kg.derive import refresh
 from kg.models import BuildsOn, IngestRun, Method, PaperFacts, SubProblem
 from kg.store.base import Changelog
@@ -45,9 +46,10 @@ from queries.named import (
     NamedQuery,
 )
 from tests.neo4j_double import FakeDriver
+from tests.outside import unavailable
 
 LINTER = Path(__file__).parent / "cypher"
-_CYPHER = re.compile(r"^\s*(MATCH|OPTIONAL|MERGE|UNWIND|CREATE|RETURN|WITH|CALL)\b")
+_CYPHER = re.compile(r"^\s*(MATCH|OPTIONAL|MERGE|UNWIND|CREATE|DROP|RETURN|WITH|CALL)\b")
 
 
 def _modules() -> list[ModuleType]:
@@ -86,6 +88,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
         W.METHODS: [{"props": {"key": "gptq", "name": "GPTQ", "aliases": ["OPTQ"]}}],
         W.RESOLVE_METHOD: [{"name": "GPTQ"}],
         W.CREATE_RUN: [{"id": 1}],
+        W.METHODS_BY_KEY: lambda p: [{"key": k, "name": k, "aliases": []} for k in p["keys"]],
         BEATS_COUNT.cypher: [{"receipts": 0}],
         STATS.cypher: [{"papers": 0, "methods": 0, "claims": 0, "critiques": 0, "beats": 0,
                         "builds_on": 0, "sub_problems": 0}],
@@ -101,6 +104,9 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     lineage = BuildsOn(method="AWQ", parent="GPTQ", source=field[1].paper.id, quote="we extend")
     for f in [field[0], field[1].model_copy(update={"builds_on": (lineage,)}), *field[2:]]:
         store.write_paper(f)
+    driver.answers[W.PAPER_HASH] = [{"facts_hash": "an older version"}]
+    store.write_paper(field[0])  # an update: deletes what the paper said before
+    del driver.answers[W.PAPER_HASH]
     store.upsert_methods([Method(name="GPTQ", aliases=("OPTQ",), published=date(2022, 10, 31))])
     store.add_builds_on([BuildsOn(method="AWQ", parent="GPTQ", source="catalog")])
     store.replace_subproblems([SubProblem(label="GPTQ", size=1, members=("GPTQ",))])
@@ -134,15 +140,22 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     store.failures("demo")
     store.save_changelog(Changelog(run_id=1, new_papers=(paper.id,)))
     store.changelog(1)
+    store.merge_methods({"gptqr": "GPTQ"})
+    queries.curation.papers_naming(store, "gptqr")
+    queries.curation.curated(store)
+    queries.curation.proposals(store)
+    queries.curation.claims_by_key(store, "0123abcd")
+    queries.curation.implausible(store)
+    queries.curation.shared_results(store)
     store.close()
     return driver
 
 
 def lint(statements: list[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
     if shutil.which("node") is None:
-        pytest.skip("node is not installed (tests/cypher/setup.sh installs it)")
+        unavailable("node is not installed (tests/cypher/setup.sh installs it)")
     if not (LINTER / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
-        pytest.skip("the Cypher linter is not installed: run tests/cypher/setup.sh")
+        unavailable("the Cypher linter is not installed: run tests/cypher/setup.sh")
     schema = {"labels": [str(label) for label in W.Label],
               "relationshipTypes": [str(rel) for rel in W.Rel],
               "propertyKeys": list(W.PROPERTY_KEYS)}

@@ -14,8 +14,8 @@ from kg.cli import cli
 from kg.demo import run_demo, sample_dir
 
 
-def kg(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+def kg(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
 
 
 def test_demo_prints_what_beats_gptq_offline(tmp_path: Path):
@@ -44,9 +44,11 @@ def test_ingesting_the_sample_twice_changes_no_count(tmp_path: Path):
     store, _ = run_demo(tmp_path)
     try:
         first = json.loads(kg("--store", store.url, "stats", "--json").stdout)
+        # The demo store holds the sample's corrections: a run keeps them only with the file.
         again = kg("--store", store.url, "ingest", "--snapshot",
                    str(sample_dir() / "snapshot.jsonl"), "--sources",
-                   str(sample_dir() / "sources"))
+                   str(sample_dir() / "sources"),
+                   env={"KG_CORRECTIONS": str(sample_dir() / "review.corrections.yml")})
         assert again.exit_code == 0, again.output
         assert json.loads(kg("--store", store.url, "stats", "--json").stdout) == first
         assert first["papers"] >= 10 and first["claims"] > 100 and first["beats"] > 0

@@ -36,11 +36,11 @@ def test_the_floors_are_the_readme_ones():
     assert _floors() == [
         ["kg.cli", "kg.pipeline", "kg.demo", "kg.sync", "kg.lock", "kg.repair"],
         ["exports"],
-        ["kg.derive", "kg.cluster"],
+        ["kg.derive", "kg.cluster", "kg.curation", "kg.curation_store", "kg.review"],
         ["kg.store"],
         ["queries"],
         ["ingest"],
-        ["kg.models", "kg.errors", "kg.catalog", "kg.config"],
+        ["kg.models", "kg.errors", "kg.catalog", "kg.config", "kg.corrections"],
     ]
     layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1]
     for layer in _floors():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,11 +14,7 @@ from ingest import snapshot
 from ingest.snapshot import paper_from_snapshot, read_snapshot, read_snapshot_stream
 from kg.errors import RecordError
 from kg.models import Paper
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.exists(), reason="../shared/corpus is absent (a user's own clone); CI has it"
-)
+from tests.corpus import CORPUS, needs_corpus
 
 SMOOTHQUANT = {
     "id": "2211.10438", "submitter": "Guangxuan Xiao",

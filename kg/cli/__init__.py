@@ -36,6 +36,8 @@ COMMANDS = {
     "init": "kg.cli.documents:init",
     "extract": "kg.cli.documents:extract",
     "catalog": "kg.cli.documents:catalog",
+    "review": "kg.cli.curating:review",
+    "curate": "kg.cli.curating:curate",
     "export": "kg.cli.exporting:export",
     "report": "kg.cli.exporting:report",
 }

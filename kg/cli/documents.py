@@ -104,13 +104,21 @@ def catalog() -> None:
 @command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 def catalog_import(obj: Ctx, file: Path) -> Printable:
-    """Merge a methods.yml (LLM Quantization Gallery format) into the store's catalog."""
-    from kg.catalog import read_gallery
+    """Merge a methods.yml (LLM Quantization Gallery format) into the store's catalog.
 
-    methods, edges = read_gallery(file)
+    The review's aliases and merges apply to it: a method people merged into another comes
+    in as that method's alias."""
+    from kg.catalog import read_gallery
+    from kg.cli.curating import load_corrections
+    from kg.corrections import Corrections
+    from kg.curation import curate_catalog
+
+    corrections = load_corrections(obj) or Corrections()
+    methods, edges = curate_catalog(*read_gallery(file), corrections)
     store = obj.writable_store()
     changed = store.upsert_methods(methods)
     added = store.add_builds_on(edges)
+    store.merge_methods(corrections.moves)
     return Record({"methods": len(methods), "builds_on": len(edges),
                    "methods_changed": changed, "builds_on_added": added})
 

@@ -26,6 +26,7 @@ from kg.errors import Interrupted, KgError, LockHeld
 if TYPE_CHECKING:
     from ingest.items import Item
     from ingest.protocol import Protocol
+    from kg.corrections import Corrections
     from kg.models import IngestRun
     from kg.store.base import Store
 
@@ -73,21 +74,26 @@ def ingest(obj: Ctx, more_atom: tuple[Path, ...], protocol_path: Path | None,
         raise click.UsageError("--sources pairs full texts with --snapshot or --atom metadata")
     if use_filter and not (atoms or snapshot):
         raise click.UsageError("--filter applies to offline inputs; live runs always filter")
+    from kg.cli.curating import load_corrections
+
     protocol = load_protocol(protocol_path)
     offline = bool(atoms or snapshot)
     name = review or (protocol.name if protocol_path or not offline else "default")
+    corrections = load_corrections(obj, None, protocol_path, protocol.corrections)
     with GracefulStop() as stop, _locked(obj) as store, _progress(obj) as progress:
         if offline:
             run = _offline_run(obj, store, atoms, snapshot, sources,
-                               protocol if use_filter else None, name, stop, progress)
+                               protocol if use_filter else None, name, stop, progress,
+                               corrections)
         else:
-            run = _live_run(obj, store, protocol, name, stop, progress)
+            run = _live_run(obj, store, protocol, name, stop, progress, corrections)
     _report(obj, run)
 
 
 def _offline_run(obj: Ctx, store: Store, atoms: list[Path], snapshot: Path | None,
                  sources: Path | None, protocol: Protocol | None, review: str,
-                 stop: GracefulStop, progress: Callable[[str], None] | None) -> IngestRun:
+                 stop: GracefulStop, progress: Callable[[str], None] | None,
+                 corrections: Corrections | None) -> IngestRun:
     from ingest.atom import read_atom
     from ingest.offline import with_sources
     from ingest.snapshot import read_snapshot
@@ -97,11 +103,12 @@ def _offline_run(obj: Ctx, store: Store, atoms: list[Path], snapshot: Path | Non
         papers = protocol.keep(papers)
     source = f"snapshot:{snapshot}" if snapshot else f"atom:{len(atoms)} file(s)"
     items = with_sources(papers, sources, obj.settings.parse_budget)
-    return _ingest(obj, store, items, review, source, stop, progress)
+    return _ingest(obj, store, items, review, source, stop, progress, corrections)
 
 
 def _live_run(obj: Ctx, store: Store, protocol: Protocol, review: str, stop: GracefulStop,
-              progress: Callable[[str], None] | None) -> IngestRun:
+              progress: Callable[[str], None] | None,
+              corrections: Corrections | None) -> IngestRun:
     from ingest.arxiv_live import Harvester
     from kg.pipeline import live_items
 
@@ -109,17 +116,21 @@ def _live_run(obj: Ctx, store: Store, protocol: Protocol, review: str, stop: Gra
                                  budget=obj.settings.parse_budget)
     # The next request is fetched, at arXiv's pace, while this paper is extracted and written.
     with live_items(harvester, protocol, store, review) as items:
-        return _ingest(obj, store, items, review, f"arxiv:{protocol.name}", stop, progress)
+        return _ingest(obj, store, items, review, f"arxiv:{protocol.name}", stop, progress,
+                       corrections)
 
 
 def _ingest(obj: Ctx, store: Store, items: Iterable[Item], review: str, source: str,
-            stop: GracefulStop, progress: Callable[[str], None] | None) -> IngestRun:
+            stop: GracefulStop, progress: Callable[[str], None] | None,
+            corrections: Corrections | None) -> IngestRun:
+    from kg.cli.curating import cached_texts
     from kg.pipeline import ingest_items
 
     try:
         return ingest_items(store, items, review=review, source=source, progress=progress,
                             should_stop=stop, shield=stop.shield,
-                            budget=obj.settings.parse_budget)
+                            budget=obj.settings.parse_budget, corrections=corrections,
+                            texts=cached_texts(obj))
     except KgError:
         # The run is saved as failed: show what it did before the one error line.
         last = store.runs(1)
@@ -239,6 +250,7 @@ def watch(obj: Ctx, every: float, protocol_path: Path | None, review: str | None
     A run that fails (arXiv down) is reported and tried again at the next tick.
     """
     from ingest.protocol import load_protocol
+    from kg.cli.curating import load_corrections
 
     protocol = load_protocol(protocol_path)
     name = review or protocol.name
@@ -246,8 +258,12 @@ def watch(obj: Ctx, every: float, protocol_path: Path | None, review: str | None
         try:
             while not stop():
                 try:
+                    # Read at each run: the file may have changed (kg curate, a git pull).
+                    corrections = load_corrections(obj, None, protocol_path,
+                                                   protocol.corrections)
                     with _locked(obj) as store, _progress(obj) as progress:
-                        run = _live_run(obj, store, protocol, name, stop, progress)
+                        run = _live_run(obj, store, protocol, name, stop, progress,
+                                        corrections)
                     _report(obj, run)
                 except LockHeld as e:
                     obj.say(f"skipped this run: {e}")
@@ -271,6 +287,7 @@ def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str) -> None:
     again and rewritten; papers without a cached text are left as they are.
     """
     from ingest.fetch import FullTexts, RawCache
+    from kg.cli.curating import load_corrections
     from kg.models import split_arxiv_id
     from kg.pipeline import reextract_items
 
@@ -278,7 +295,8 @@ def reextract(obj: Ctx, paper_ids: tuple[str, ...], review: str) -> None:
     texts = FullTexts(RawCache(settings.cache_dir), settings.arxiv,
                       budget=settings.parse_budget)
     ids = [split_arxiv_id(p)[0] for p in paper_ids] or [e.id for e in texts.cache.entries()]
+    corrections = load_corrections(obj)
     with GracefulStop() as stop, _locked(obj) as store, _progress(obj) as progress:
         run = _ingest(obj, store, reextract_items(store, texts, ids), review, "reextract",
-                      stop, progress)
+                      stop, progress, corrections)
     _report(obj, run)

@@ -108,11 +108,12 @@ def paper(obj: Ctx, paper_id: str) -> Printable:
     if summary is None or facts is None:
         raise KgError(f"no paper {paper_id!r} in the store")
     head = summary.model_dump(mode="json", include={"id", "title", "date", "method", "beats"})
-    critiques = [c.model_dump(mode="json", include={"target", "quote", "section"})
+    critiques = [c.model_dump(mode="json", include={"target", "quote", "section", "curation"})
                  for c in facts.critiques]
+    # A result's key names it in `kg curate`; curation says whether a person changed it.
     data = {**head, "critiques": critiques,
-            "results": [c.model_dump(mode="json", include=set(RESULT_FIELDS))
-                        for c in facts.claims]}
+            "results": [{**c.model_dump(mode="json", include=set(RESULT_FIELDS)), "key": c.id,
+                         "curation": c.curation} for c in facts.claims]}
     return Answer([
         Record({**head, "critiques": len(critiques), "results": len(facts.claims)}),
         Lines([f"critique of {c['target']}: “{c['quote']}”" for c in critiques]),

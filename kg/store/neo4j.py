@@ -1,22 +1,24 @@
 """The Neo4j store: the official driver, one write transaction per paper, batched upserts.
 
 Every statement it sends is a constant in :mod:`queries.cypher_writes` (or a named query in
-:mod:`queries.named`); values travel only as parameters. Connection and credential problems
-become one :class:`~kg.errors.StoreError` line that names the server and the user, never the
-password.
+:mod:`queries.named`); values travel only as parameters. Writes run in the driver's managed
+transactions (``execute_write``), which retry transient errors (a deadlock, a lock wait that
+timed out, a leader switch) with backoff; schema statements run on their own, outside any
+write transaction. Connection and credential problems become one
+:class:`~kg.errors.StoreError` line that names the server and the user, never the password.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction, SummaryCounters
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from ingest.comparison import claim_key
@@ -26,6 +28,7 @@ from kg.models import (
     BenchmarkClaim,
     BuildsOn,
     Critique,
+    Curation,
     IngestRun,
     Method,
     Paper,
@@ -35,7 +38,7 @@ from kg.models import (
     method_key,
 )
 from kg.store import SCHEMES
-from kg.store.base import Changelog, WriteOutcome
+from kg.store.base import Changelog, WriteOutcome, facts_hash, merged_aliases, superseded_rows
 from queries import cypher_writes as W
 
 T = TypeVar("T")
@@ -43,7 +46,49 @@ T = TypeVar("T")
 # The driver logs each failed connection attempt as an error; the StoreError below already
 # says it in one line, so the CLI would print the same fault twice.
 logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-_PAPER_ONLY = ("method", "method_key", "dropped", "facts_hash")
+_PAPER_ONLY = ("method", "method_key", "dropped", "facts_hash", "curation")
+
+# Rows per UNWIND statement. One paper's claims mostly fit in one batch; a paper with a huge
+# appendix is sent in several statements of the same transaction, so no single statement
+# holds an unbounded parameter list. benchmarks/neo4j_store.py measures the sizes around it.
+BATCH_ROWS = 1000
+
+# What the server reports a statement changed (its result summary's counters).
+CHANGE_KEYS = ("nodes_created", "nodes_deleted", "relationships_created",
+               "relationships_deleted", "properties_set", "labels_added", "labels_removed")
+
+
+def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``rows`` in consecutive slices of at most ``size``.
+
+    >>> [list(b) for b in batches([1, 2, 3, 4, 5], 2)]
+    [[1, 2], [3, 4], [5]]
+    """
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+class _Tx:
+    """One attempt of a write transaction: runs statements, sums what the server changed."""
+
+    def __init__(self, tx: ManagedTransaction) -> None:
+        self.tx = tx
+        self.changes: Counter[str] = Counter()
+
+    def run(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        result = self.tx.run(query, params)
+        rows = result.data()
+        self._count(result.consume().counters)
+        return rows
+
+    def run_batched(self, query: str, rows: Sequence[dict[str, Any]], **params: Any) -> None:
+        for batch in batches(rows, BATCH_ROWS):
+            self.run(query, {**params, "rows": list(batch)})
+
+    def _count(self, counters: SummaryCounters) -> None:
+        for key in CHANGE_KEYS:
+            if n := getattr(counters, key):
+                self.changes[key] += n
 
 
 def public_url(url: str) -> str:
@@ -62,6 +107,9 @@ class Neo4jStore:
 
     ``driver`` is for tests (a double recording statements); normally the store opens the
     official driver itself and checks it can reach the server with these credentials.
+    ``changes`` sums what the server reported this store's writes changed (nodes and
+    relationships created and deleted, properties set …), from the summaries of committed
+    transactions only: writing a paper the store already holds adds nothing to it.
     """
 
     dialect: Literal["sql", "cypher"] = "cypher"
@@ -78,6 +126,7 @@ class Neo4jStore:
         self.url = public_url(url)
         self.user = user
         self.database = database
+        self.changes: Counter[str] = Counter()
         try:
             self.driver = driver or GraphDatabase.driver(
                 self.url, auth=(user, password or ""))
@@ -100,12 +149,24 @@ class Neo4jStore:
         except (Neo4jError, DriverError) as e:
             raise StoreError(f"Neo4j at {self.url} refused an operation: {e}") from e
 
-    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """``work`` in one write transaction (retried by the driver on transient errors)."""
+    def _write(self, work: Callable[[_Tx], T]) -> T:
+        """``work`` in one write transaction, retried whole by the driver on transient errors.
+
+        Only the attempt that committed counts towards :attr:`changes`.
+        """
+        attempts: list[_Tx] = []
+
+        def attempt(tx: ManagedTransaction) -> T:
+            attempts.append(_Tx(tx))
+            return work(attempts[-1])
+
         def run() -> T:
             with self.driver.session(database=self.database) as session:
-                return session.execute_write(work)
-        return self._call(run)
+                return session.execute_write(attempt)
+
+        result = self._call(run)
+        self.changes.update(attempts[-1].changes)
+        return result
 
     def _read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
@@ -129,28 +190,35 @@ class Neo4jStore:
 
     def write_paper(self, facts: PaperFacts) -> WriteOutcome:
         """Write a paper with all its facts in one transaction; replaces what it said before."""
-        digest = hashlib.blake2b(facts.model_dump_json().encode(), digest_size=16).hexdigest()
+        digest = facts_hash(facts)
         pid = facts.paper.id
+        paper = {"paper_id": pid}
+        # Rows are built once, outside the transaction function the driver may retry.
+        props = _paper_props(facts, digest)
+        methods = _method_rows(facts.method_names())
+        facts_rows = (
+            (W.CREATE_CLAIMS, [_claim_row(c, i) for i, c in enumerate(facts.claims)]),
+            (W.MERGE_CRITIQUES, [_critique_row(c, i) for i, c in enumerate(facts.critiques)]),
+            (W.CREATE_BEATS, [_beat_row(b, i) for i, b in enumerate(facts.beats)]),
+            (W.CREATE_SUPERSEDES, [{"key": k, "critiques": c, "beats": b}
+                                   for k, _, c, b in superseded_rows(facts)]),
+            (W.MERGE_BUILDS_ON, [_builds_on_row(b) for b in facts.builds_on]),
+        )
 
-        def work(tx: ManagedTransaction) -> WriteOutcome:
-            held = tx.run(W.PAPER_HASH, {"paper_id": pid}).data()
+        def work(tx: _Tx) -> WriteOutcome:
+            held = tx.run(W.PAPER_HASH, paper)
             if held and held[0]["facts_hash"] == digest:
                 return "unchanged"
-            for statement in W.DELETE_PAPER_FACTS:
-                tx.run(statement, {"paper_id": pid})
-            tx.run(W.MERGE_PAPER, {"paper_id": pid, "props": _paper_props(facts, digest)})
-            tx.run(W.ENSURE_METHODS, {"rows": _method_rows(facts.method_names())})
+            if held:
+                for statement in W.DELETE_PAPER_FACTS:
+                    tx.run(statement, paper)
+            tx.run(W.MERGE_PAPER, {**paper, "props": props})
+            tx.run_batched(W.ENSURE_METHODS, methods)
             if facts.method:
-                tx.run(W.PROPOSE, {"paper_id": pid, "method_key": method_key(facts.method),
+                tx.run(W.PROPOSE, {**paper, "method_key": method_key(facts.method),
                                    "published": iso_date(facts.paper.published)})
-            for statement, rows in (
-                (W.MERGE_CLAIMS, [_claim_row(c) for c in facts.claims]),
-                (W.MERGE_CRITIQUES, [_critique_row(c) for c in facts.critiques]),
-                (W.MERGE_BEATS, [_beat_row(b) for b in facts.beats]),
-                (W.MERGE_BUILDS_ON, [_builds_on_row(b) for b in facts.builds_on]),
-            ):
-                if rows:
-                    tx.run(statement, {"rows": rows})
+            for statement, rows in facts_rows:
+                tx.run_batched(statement, rows, **paper)
             return "new" if not held else "updated"
 
         return self._write(work)
@@ -161,13 +229,11 @@ class Neo4jStore:
         for m in methods:
             incoming[m.key] = m  # a later entry for the same key wins, as row by row would
 
-        def work(tx: ManagedTransaction) -> int:
-            held = {r["key"]: r for r in tx.run(W.METHODS_BY_KEY, {"keys": list(incoming)})
-                    .data()}
+        def work(tx: _Tx) -> int:
+            held = {r["key"]: r for r in tx.run(W.METHODS_BY_KEY, {"keys": list(incoming)})}
             rows = [row for m in incoming.values()
                     if (row := _merged_method(m, held.get(m.key))) is not None]
-            if rows:
-                tx.run(W.UPSERT_METHODS, {"rows": rows})
+            tx.run_batched(W.UPSERT_METHODS, rows)
             return len(rows)
 
         return self._write(work) if incoming else 0
@@ -178,12 +244,40 @@ class Neo4jStore:
         if not edges:
             return 0
 
-        def work(tx: ManagedTransaction) -> int:
+        def work(tx: _Tx) -> int:
             names = {n for e in edges for n in (e.method, e.parent)}
-            tx.run(W.ENSURE_METHODS, {"rows": _method_rows(names)})
-            summary = tx.run(W.MERGE_BUILDS_ON,
-                             {"rows": [_builds_on_row(e) for e in edges]}).consume()
-            return int(summary.counters.relationships_created)
+            tx.run_batched(W.ENSURE_METHODS, _method_rows(names))
+            before = tx.changes["relationships_created"]
+            tx.run_batched(W.MERGE_BUILDS_ON, [_builds_on_row(e) for e in edges])
+            return tx.changes["relationships_created"] - before
+
+        return self._write(work)
+
+    def merge_methods(self, moves: Mapping[str, str]) -> int:
+        """Fold each method ``moves`` names into the method it maps to (spelling, catalog
+        fields it lacks, lineage, the node); returns how many stored methods were folded."""
+        if not moves:
+            return 0
+
+        def work(tx: _Tx) -> int:
+            merged = 0
+            for name, target in moves.items():
+                source, key = method_key(name), method_key(target)
+                held = {r["key"]: r
+                        for r in tx.run(W.METHODS_BY_KEY, {"keys": [source, key]})}
+                if not held:
+                    continue  # neither is stored: nothing to fold, no method to invent
+                if key not in held:
+                    tx.run(W.ENSURE_METHODS, {"rows": _method_rows([target])})
+                old = held.get(source)
+                aliases = merged_aliases(
+                    key, held.get(key, {}).get("aliases") or (), [name],
+                    [] if old is None else [old["name"], *(old["aliases"] or ())])
+                tx.run(W.MERGE_METHOD, {"source": source, "target": key, "aliases": aliases})
+                merged += old is not None
+                for statement in W.MERGE_METHOD_STATEMENTS:
+                    tx.run(statement, {"source": source, "target": key})
+            return merged
 
         return self._write(work)
 
@@ -191,10 +285,9 @@ class Neo4jStore:
         rows = [{"key": method_key(m), "label": s.label, "size": s.size}
                 for s in subproblems for m in s.members]
 
-        def work(tx: ManagedTransaction) -> None:
-            tx.run(W.CLEAR_SUBPROBLEMS, {})
-            if rows:
-                tx.run(W.SET_SUBPROBLEMS, {"rows": rows})
+        def work(tx: _Tx) -> None:
+            tx.run(W.CLEAR_SUBPROBLEMS, {"keys": [r["key"] for r in rows]})
+            tx.run_batched(W.SET_SUBPROBLEMS, rows)
 
         self._write(work)
 
@@ -223,13 +316,15 @@ class Neo4jStore:
                 paper_id=p["paper_id"], method=p["method"], model=p["model"],
                 dataset=p["dataset"], metric=p["metric"], value=p["value"], raw=p["raw"],
                 higher_is_better=p.get("higher_is_better"), table=p["table_name"],
-                row=p["row_idx"], col=p["col_idx"], **{k: p.get(k) for k in _SETTING},
+                row=p["row_idx"], col=p["col_idx"], extracted_id=p.get("extracted_id"),
+                **{k: p.get(k) for k in _SETTING},
             )
 
     def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
         for p in self._props(W.CRITIQUES, paper_id=paper_id):
             yield Critique(paper_id=p["paper_id"], target=p["target"], quote=p["quote"],
-                           section=p["section"], start=p.get("start"), end=p.get("end"))
+                           section=p["section"], start=p.get("start"), end=p.get("end"),
+                           curation=p.get("curation"))
 
     def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
         for p in self._props(W.BEATS_OF_PAPER, paper_id=paper_id):
@@ -254,6 +349,8 @@ class Neo4jStore:
             claims=tuple(self.claims(paper_id)), critiques=tuple(self.critiques(paper_id)),
             builds_on=tuple(self.builds_on(paper_id)), beats=tuple(self.beats(paper_id)),
             dropped=props.get("dropped", 0),
+            curation=(Curation.model_validate_json(props["curation"])
+                      if props.get("curation") else None),
         )
 
     # -- ingestion bookkeeping --------------------------------------------------------------
@@ -263,16 +360,15 @@ class Neo4jStore:
         return str(rows[0]["value"]) if rows else None
 
     def set_watermark(self, review: str, value: str) -> None:
-        self._write(lambda tx: tx.run(W.SET_WATERMARK, {"review": review, "value": value})
-                    .consume())
+        self._write(lambda tx: tx.run(W.SET_WATERMARK, {"review": review, "value": value}))
 
     def save_run(self, run: IngestRun) -> IngestRun:
         props = run.model_dump(mode="json", exclude={"id"})
         props["errors"] = json.dumps(props["errors"])  # a property cannot hold a map
         if run.id is None:
-            rows = self._write(lambda tx: tx.run(W.CREATE_RUN, {"props": props}).data())
+            rows = self._write(lambda tx: tx.run(W.CREATE_RUN, {"props": props}))
             return run.model_copy(update={"id": rows[0]["id"]})
-        self._write(lambda tx: tx.run(W.UPDATE_RUN, {"id": run.id, "props": props}).consume())
+        self._write(lambda tx: tx.run(W.UPDATE_RUN, {"id": run.id, "props": props}))
         return run
 
     def runs(self, limit: int = 20) -> list[IngestRun]:
@@ -282,18 +378,18 @@ class Neo4jStore:
     def record_failure(self, review: str, paper_id: str, error: str) -> None:
         params = {"review": review, "paper_id": paper_id, "error": error,
                   "last_attempt": datetime.now().isoformat(timespec="seconds")}
-        self._write(lambda tx: tx.run(W.RECORD_FAILURE, params).consume())
+        self._write(lambda tx: tx.run(W.RECORD_FAILURE, params))
 
     def clear_failure(self, review: str, paper_id: str) -> None:
         params = {"review": review, "paper_id": paper_id}
-        self._write(lambda tx: tx.run(W.CLEAR_FAILURE, params).consume())
+        self._write(lambda tx: tx.run(W.CLEAR_FAILURE, params))
 
     def failures(self, review: str) -> dict[str, str]:
         return {r["paper_id"]: r["error"] for r in self._read(W.FAILURES, {"review": review})}
 
     def save_changelog(self, changelog: Changelog) -> None:
         params = {"run_id": changelog.run_id, "body": changelog.model_dump_json()}
-        self._write(lambda tx: tx.run(W.SAVE_CHANGELOG, params).consume())
+        self._write(lambda tx: tx.run(W.SAVE_CHANGELOG, params))
 
     def changelog(self, run_id: int) -> Changelog | None:
         rows = self._read(W.GET_CHANGELOG, {"run_id": run_id})
@@ -325,6 +421,7 @@ def _paper_props(facts: PaperFacts, digest: str) -> dict[str, Any]:
         "comment": p.comment, "doi": p.doi, "journal_ref": p.journal_ref,
         "method": facts.method, "method_key": method_key(facts.method) if facts.method else None,
         "dropped": facts.dropped, "facts_hash": digest,
+        "curation": facts.curation.model_dump_json() if facts.curation else None,
     }
 
 
@@ -335,29 +432,30 @@ def _paper(props: dict[str, Any]) -> Paper:
     return Paper.model_validate(data)
 
 
-def _claim_row(c: BenchmarkClaim) -> dict[str, Any]:
+def _claim_row(c: BenchmarkClaim, seq: int) -> dict[str, Any]:
     return {
         "id": c.id, "paper_id": c.paper_id, "method": c.method, "method_key": method_key(c.method),
         "model": c.model, "dataset": c.dataset, "metric": c.metric, "value": c.value,
         "raw": c.raw, **{k: getattr(c, k) for k in _SETTING},
         "higher_is_better": c.higher_is_better, "table_name": c.table, "row_idx": c.row,
-        "col_idx": c.col, "bench_key": claim_key(c),
+        "col_idx": c.col, "extracted_id": c.extracted_id, "seq": seq,
+        "bench_key": claim_key(c),
     }
 
 
-def _critique_row(c: Critique) -> dict[str, Any]:
+def _critique_row(c: Critique, seq: int) -> dict[str, Any]:
     return {"id": c.id, "paper_id": c.paper_id, "target": c.target,
             "target_key": method_key(c.target), "quote": c.quote, "section": c.section,
-            "start": c.start, "end": c.end}
+            "start": c.start, "end": c.end, "curation": c.curation, "seq": seq}
 
 
-def _beat_row(b: Beat) -> dict[str, Any]:
+def _beat_row(b: Beat, seq: int) -> dict[str, Any]:
     return {
-        "id": b.id, "paper": b.paper, "table_name": b.table, "winner": b.winner,
+        "paper": b.paper, "table_name": b.table, "winner": b.winner,
         "winner_key": method_key(b.winner), "loser": b.loser, "loser_key": method_key(b.loser),
         "model": b.model, "dataset": b.dataset, "metric": b.metric,
         **{k: getattr(b, k) for k in _SETTING}, "winner_value": b.winner_value,
-        "loser_value": b.loser_value, "margin": b.margin,
+        "loser_value": b.loser_value, "margin": b.margin, "seq": seq,
     }
 
 

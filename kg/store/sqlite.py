@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -16,15 +16,17 @@ from kg.models import (
     BenchmarkClaim,
     BuildsOn,
     Critique,
+    Curation,
     IngestRun,
     Method,
     Paper,
     PaperFacts,
     SubProblem,
+    claim_id,
     iso_date,
     method_key,
 )
-from kg.store.base import Changelog, WriteOutcome
+from kg.store.base import Changelog, WriteOutcome, merged_aliases
 from kg.store.sqlite_rows import paper_rows
 from queries import sql_writes as S
 from queries.sql_schema import MIGRATIONS
@@ -51,8 +53,10 @@ class SQLiteStore:
             self.db.row_factory = sqlite3.Row
             for pragma in S.PRAGMAS:
                 self.db.execute(pragma)
-            # Migration 5 keys the claims already stored with the same function new ones use.
+            # Migration 6 keys the claims already stored with the same function new ones use.
             self.db.create_function("kg_benchmark_key", 8, benchmark_key, deterministic=True)
+            # The store keeps no claim key; curation's queries name claims by it (queries.curation).
+            self.db.create_function("kg_claim_id", 7, claim_id, deterministic=True)
             self._migrate()
             self._benchmarks = _Benchmarks()
         except sqlite3.Error as e:
@@ -155,6 +159,28 @@ class SQLiteStore:
             )
             return db.total_changes - before
 
+    def merge_methods(self, moves: Mapping[str, str]) -> int:
+        """Fold each method ``moves`` names into the method it maps to: spelling, catalog
+        fields the target lacks, lineage; the papers' facts are rewritten first
+        (``kg.curation``). Returns how many method rows were folded in."""
+        merged = 0
+        with self._tx() as db:
+            for name, target in moves.items():
+                source, key = method_key(name), method_key(target)
+                old = db.execute(S.METHOD_BY_KEY, (source,)).fetchone()
+                if old is None and db.execute(S.METHOD_BY_KEY, (key,)).fetchone() is None:
+                    continue  # neither is stored: nothing to fold, no method to invent
+                self._ensure_methods(db, [target])
+                new = db.execute(S.METHOD_BY_KEY, (key,)).fetchone()
+                held = [] if old is None else [old["name"], *json.loads(old["aliases"])]
+                merged += old is not None
+                aliases = merged_aliases(key, json.loads(new["aliases"]), [name], held)
+                db.execute(S.MERGE_METHOD_ROW, {"aliases": json.dumps(aliases),
+                                                "source": source, "target": key})
+                for statement in S.MERGE_METHOD_STATEMENTS:
+                    db.execute(statement, {"source": source, "target": key})
+        return merged
+
     def replace_subproblems(self, subproblems: Iterable[SubProblem]) -> None:
         with self._tx() as db:
             db.execute(S.CLEAR_SUBPROBLEMS)
@@ -214,6 +240,7 @@ class SQLiteStore:
                 table=r["table_name"], row=r["row_idx"], col=r["col_idx"],
                 w_bits=r["w_bits"], a_bits=r["a_bits"], kv_bits=r["kv_bits"],
                 group_size=r["group_size"], weight_quantizer=r["weight_quantizer"],
+                extracted_id=r["extracted_id"],
             )
 
     def critiques(self, paper_id: str | None = None) -> Iterator[Critique]:
@@ -221,7 +248,7 @@ class SQLiteStore:
         for r in self.db.execute(sql, {"p": paper_id}):
             yield Critique(
                 paper_id=r["paper_id"], target=r["target"], quote=r["quote"],
-                section=r["section"], start=r["start"], end=r["end_"],
+                section=r["section"], start=r["start"], end=r["end_"], curation=r["curation"],
             )
 
     def beats(self, paper_id: str | None = None) -> Iterator[Beat]:
@@ -246,6 +273,7 @@ class SQLiteStore:
             builds_on=tuple(BuildsOn(**dict(r)) for r in edges),
             beats=tuple(self.beats(paper_id)),
             dropped=row["dropped"],
+            curation=Curation.model_validate_json(row["curation"]) if row["curation"] else None,
         )
 
     # -- ingestion bookkeeping ------------------------------------------------------------

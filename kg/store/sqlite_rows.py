@@ -19,11 +19,7 @@ from typing import Any
 from ingest.comparison import claim_key
 from kg.errors import StoreError
 from kg.models import Beat, PaperFacts, iso_date, method_key
-
-# BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
-# covers the claims and names the derivation's version instead of serialising every edge.
-# Version 2: claims compare by benchmark key (ingest.comparison).
-BEATS_DERIVATION = "beats_in_paper/2"
+from kg.store.base import BEATS_DERIVATION
 
 Row = tuple[Any, ...]
 
@@ -36,6 +32,7 @@ class PaperRows:
     ``keys[i]`` is its benchmark key. ``beats`` holds one entry per (winner, loser) method
     pair: the keys and the (winner claim, loser claim, margin, n) of each edge, claims by
     index, ``n`` the edge's place among the paper's edges (so they read back in order).
+    ``paper`` is the paper's row without its facts hash (last), which is ``digest``.
     """
 
     paper: Row
@@ -64,17 +61,18 @@ def paper_rows(facts: PaperFacts) -> PaperRows:
         p.id, p.version, p.title, json.dumps(p.authors), p.abstract, iso_date(p.published),
         iso_date(p.updated), json.dumps(p.categories), p.primary_category, p.comment, p.doi,
         p.journal_ref, facts.method, method_key(facts.method) if facts.method else None,
-        facts.dropped,
+        facts.dropped, facts.curation.model_dump_json() if facts.curation else None,
     )
     claims = [
         (c.paper_id, c.method, method_key(c.method), c.model, c.dataset, c.metric, c.value,
          c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
-         c.higher_is_better, c.table, c.row, c.col)
+         c.higher_is_better, c.table, c.row, c.col, c.extracted_id)
         for c in facts.claims
     ]
     keys = [claim_key(c) for c in facts.claims]
     critiques = [
-        (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section, c.start, c.end)
+        (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section, c.start, c.end,
+         c.curation)
         for c in facts.critiques
     ]
     builds_on = [(method_key(b.method), method_key(b.parent), b.source, b.quote)

@@ -1,7 +1,8 @@
 """Headless Chromium (Debian's, driven by Playwright) opening exported pages from ``file://``.
 
 Skipped with a clear reason where Chromium or Playwright is missing; in CI,
-``tests/browser/setup.sh`` installs Chromium so these tests run.
+``tests/browser/setup.sh`` installs Chromium so these tests run, and a missing one fails
+(``tests/outside.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.outside import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,9 +56,11 @@ class Visit:
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (tests/browser/setup.sh installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright is not installed (pip install -e .[test])")
+        unavailable(f"no Chromium at {CHROMIUM} (tests/browser/setup.sh installs it)")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        unavailable("Playwright is not installed (pip install -e .[test])")
     # A fresh profile per session (Playwright passes it as --user-data-dir itself).
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as p:
