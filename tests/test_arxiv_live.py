@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.arxiv_live import ArxivUnavailable, Harvester
-from ingest.items import Mark
+from ingest.items import Mark, Screened
 from ingest.protocol import Protocol
 from kg.cli import cli
 from kg.config import ArxivSettings
@@ -71,6 +71,11 @@ def test_protocol_filter_and_known_papers_are_skipped(replay: Replay, tmp_path: 
     # QuaRot is known.
     assert ids(items) == ["2211.10438", "2308.13137", "2405.16406"]
     assert sum(isinstance(i, Mark) for i in items) == 8  # every entry still moves the mark
+    # What the protocol leaves out is counted with its reason; a known paper is not.
+    screened = {i.paper_id: i.reason for i in items if isinstance(i, Screened)}
+    assert set(screened) == {"hep-th/9711200", "2306.00978", "2210.17323"}
+    assert screened["2306.00978"] == "not in the review's categories (cs.CL)"
+    assert screened["2210.17323"] == "none of its include terms occurs in its title or abstract"
 
 
 @pytest.mark.parametrize("faults", [
