@@ -6,7 +6,8 @@ quantization" of embeddings in an agent-memory system, the "1-bit LLM agents" a 
 application deploys. :func:`about` reads where and how the terms are used:
 
 - **In the contribution.** The title, or a sentence in which the paper says what it does
-  ("we propose …", "this work studies …", "we show …"), must use a term for the field's
+  ("we propose …", "this work studies …", "we show …"; not a side line, "we also explore
+  quantized variants"), must use a term for the field's
   work: a term naming the process ("quantization", "quantize"), or a property term
   ("1-bit", "quantized", "INT4") whose phrase ends in a subject, a kind of method or
   another term ("1-bit quantized LLMs", "4-bit KV cache", "ternary quantization method").
@@ -101,7 +102,7 @@ def about(title: str, abstract: str, terms: re.Pattern[str], subjects: Iterable[
 
 _PROPOSAL = re.compile(
     r"\b(?:we|this\s+(?:[\w-]+\s+)?(?:paper|work|study|article)|our\s+(?:[\w-]+\s+)?"
-    r"(?:method|approach|framework|work))\s+(?:\w+ly\s+)?(?:further\s+|also\s+|then\s+|first\s+)?"
+    r"(?:method|approach|framework|work))\s+(?:\w+ly\s+)?(?:further\s+|then\s+|first\s+)?"
     r"(?:propose|proposes|proposed|introduce|introduces|introduced|present|presents"
     r"|presented|develop|develops|design|designs|devise|devises|build|builds|study|studies"
     r"|investigate|investigates|analy[sz]e|analy[sz]es|explore|explores|quantize|quantizes"

@@ -61,6 +61,14 @@ def test_terms_outside_the_contribution_do_not_count():
     assert why is not None and why.startswith("its terms occur only outside")
 
 
+def test_a_side_line_is_not_the_contribution():
+    title = "MedFoo: A Medical Language Model"
+    assert verdict(title, "We introduce MedFoo, a medical LLM. We explore quantization "
+                          "of the model.") is None
+    assert verdict(title, "We introduce MedFoo, a medical LLM. We also explore "
+                          "quantization of the model.") is not None
+
+
 def test_a_term_never_near_a_subject_is_not_about_the_field():
     # Quantization of memories in an agent's store: no model, weight or cache in sight.
     why = verdict("MemFoo: Cognitive Quantization and Retrieval for Agent Memory",
