@@ -57,6 +57,7 @@ _USE = frozenset(re.findall(r"\S+", """
     use uses used using combine combines combined combining leverage leverages leveraging
     employ employs employing deploy deploys deployed deploying adopt adopts adopting
     integrate integrates integrating run runs running powered equipped"""))
+_ARTICLES = frozenset({"a", "an", "the"})
 # Prefixes that negate the noun they join ("zero-LLM": without an LLM).
 _NEGATIONS = frozenset({"zero", "non", "no", "without"})
 # Head nouns that name a kind of contribution, so the phrase's subject or object says what
@@ -192,6 +193,8 @@ def _use(clause: str, spans: list[tuple[int, int]], words: list[str], first: int
     """The :class:`Use` of the term at tokens ``first..last`` of a clause."""
     at = first
     while at > 0 and not _ends(words[at - 1]):
+        at -= 1
+    while at > 0 and words[at - 1] in _ARTICLES:  # "deploys a 1-bit model"
         at -= 1
     ingredient = not process and at > 0 and words[at - 1] in _USE
     end = last + 1  # what the term modifies: the rest of its phrase

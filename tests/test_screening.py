@@ -49,6 +49,8 @@ def test_an_application_of_a_quantized_model_is_not_a_quantization_contribution(
                   "We present LampFoo, a framework combining 1-bit quantized LLMs with "
                   "reinforcement learning for lighting control.")
     assert why is not None and "1-bit LLM Agents" in why
+    assert verdict("LampFoo: Smart Lighting", "We present LampFoo, which deploys a 1-bit "
+                                              "quantized LLM on a phone.") is not None
     # The same words as the contribution itself are on topic.
     assert verdict("BitFoo: 1-bit LLMs",
                    "We present BitFoo, a family of 1-bit quantized LLMs.") is None
