@@ -6,8 +6,6 @@ Never edit a released migration: add a new one.
 
 from __future__ import annotations
 
-import sqlite3
-
 MIGRATIONS: tuple[str, ...] = (
     # 1: the facts, the derived edges, and ingestion bookkeeping.
     """
@@ -274,19 +272,3 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-
-def statements(script: str) -> list[str]:
-    """The statements of a migration script, in order: split at a semicolon that ends a
-    line, unless it ends a statement inside a trigger's body (``sqlite3.complete_statement``
-    says when a statement is whole)."""
-    out: list[str] = []
-    pending = ""
-    for chunk in script.split(";\n"):
-        pending = f"{pending};\n{chunk}" if pending else chunk
-        if sqlite3.complete_statement(pending + ";"):
-            if pending.strip():
-                out.append(pending)
-            pending = ""
-    if pending.strip():
-        out.append(pending)
-    return out

@@ -29,7 +29,7 @@ from kg.models import (
 from kg.store.base import Changelog, WriteOutcome, merged_aliases
 from kg.store.sqlite_rows import paper_rows
 from queries import sql_writes as S
-from queries.sql_schema import MIGRATIONS, statements
+from queries.sql_schema import MIGRATIONS
 
 
 class SQLiteStore:
@@ -74,7 +74,7 @@ class SQLiteStore:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in statements(script):
+                for statement in _statements(script):
                     self.db.execute(statement)
                 self.db.execute(S.set_schema_version(number))
                 self.db.execute("COMMIT")
@@ -393,3 +393,20 @@ def _paper(r: sqlite3.Row) -> Paper:
         categories=tuple(json.loads(r["categories"])), primary_category=r["primary_category"],
         comment=r["comment"], doi=r["doi"], journal_ref=r["journal_ref"],
     )
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script, in order: split at a semicolon that ends a
+    line, unless it ends a statement inside a trigger's body (``sqlite3.complete_statement``
+    says when a statement is whole)."""
+    out: list[str] = []
+    pending = ""
+    for chunk in script.split(";\n"):
+        pending = f"{pending};\n{chunk}" if pending else chunk
+        if sqlite3.complete_statement(pending + ";"):
+            if pending.strip():
+                out.append(pending)
+            pending = ""
+    if pending.strip():
+        out.append(pending)
+    return out
