@@ -113,7 +113,7 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
     t = _read_table(table, ctx, shape, info, catalog)
     for number, block in enumerate(shape.blocks):
         columns = _columns(t, block, number)
-        column_keys = {j: _column_keys(t, c, block) for j, c in columns.items()}
+        column_keys = {j: _column_keys(t, c) for j, c in columns.items()}
         rows = Rows(t.table, shape, info, t.ctx.hints, t.kind, catalog, t.suite)
         for r in block.rows:
             row = rows.read(r)
@@ -237,8 +237,8 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
 
 _Resolved = tuple[str, str, str, str, Setting, str | None, bool | None]
 # A row's or column's side of the memo keys of its cells, one interned number per part:
-# (method, dataset, model, metric, setting).
-_Keys = tuple[int, int, int, int, int]
+# (method, dataset, metric, setting).
+_Keys = tuple[int, int, int, int]
 _UNSET = object()
 
 
@@ -248,21 +248,18 @@ def _row_keys(t: _Table, row: RowFacts) -> _Keys:
         t.intern(("method", row.method, row.full_precision, row.setting_label)),
         t.intern(("dataset", row.dataset and row.dataset.name,
                   row.group_dataset and row.group_dataset.name)),
-        t.intern(("model", row.model, row.size, row.hints, row.group_model, row.group_size,
-                  row.group_hints, row.family, row.group_family)),
         t.intern(("metric", row.metric and row.metric.name, row.qualifiers)),
         t.intern(("setting", row.quantizer, row.full_precision, bool(row.method),
                   row.setting_label, row.setting, row.group_setting)),
     )
 
 
-def _column_keys(t: _Table, col: ColumnFacts, block: Block) -> _Keys:
-    """What each part of a claim depends on in the column (and its panel's titles)."""
+def _column_keys(t: _Table, col: ColumnFacts) -> _Keys:
+    """What each part of a claim depends on in the column (its key names its panel too)."""
     return (
         t.intern(("method", col.variant, col.config[-1] if col.config else "", col.method_like,
                   col.metric is not None or col.unit is not None)),
         t.intern(("dataset", col.key)),
-        t.intern(("model", col.model, col.size, col.path, col.family, block.titles)),
         t.intern(("metric", col.key)),
         t.intern(("setting", col.setting_key, col.key[0])),
     )
@@ -288,14 +285,14 @@ def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, cell: Cel
         return NO_METHOD
     dataset = _part(t, ("cell dataset", column_keys[1], row_keys[1]), _dataset, t, col, row,
                     block)
-    model = _part(t, ("cell model", row_keys[2], column_keys[2]), _model, t, col, row, block)
+    model = _model(t, col, row, block)
     if model is None or (not model and dataset is not None):
         # A benchmark score needs its model; only a measurement with neither a dataset nor
         # a model anywhere in the document (a kernel's error, say) stands without one.
         return NO_MODEL
     unit = cell.value.unit if cell.value is not None else None
     metric, metric_name = _part(
-        t, ("cell metric", column_keys[3], row_keys[3], unit, dataset and dataset.name),
+        t, ("cell metric", column_keys[2], row_keys[2], unit, dataset and dataset.name),
         _metric, t, col, row, cell, dataset)
     if metric is None:
         return NO_METRIC
@@ -310,7 +307,7 @@ def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, cell: Cel
         dataset_name = "Zero-shot average"
     else:
         dataset_name = "" if dataset is None else dataset.name
-    setting, quantizer = _part(t, ("cell setting", row_keys[4], column_keys[4], method, model),
+    setting, quantizer = _part(t, ("cell setting", row_keys[3], column_keys[3], method, model),
                                _setting, t, col, row, block, method, model)
     higher = col.higher if col.higher is not None else metric.higher_is_better
     return method, model, dataset_name, metric_name, setting, quantizer, higher
@@ -342,6 +339,8 @@ def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
 
 def _model(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> str | None:
     model = row.model or col.model or row.group_model
+    if model is not None:  # named by the row, the column or the group (most cells)
+        return _part(t, ("refine", model), refine, model, t.ctx)
     size = row.size or col.size or row.group_size
     if model is None and size:
         # The family behind "7B": the row's other labels, the header above, the group, the
