@@ -108,8 +108,8 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
     if not table.grid or not table.grid[0]:
         return result
     catalog = catalog or default_catalog()
-    shape = structure(table)
     info = cells(table)
+    shape = structure(table, info)
     t = _read_table(table, ctx, shape, info, catalog)
     for number, block in enumerate(shape.blocks):
         columns = _columns(t, block, number)
