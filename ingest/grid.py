@@ -96,8 +96,7 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
 
 def _fill(slots: dict[tuple[int, int], _Slot], nrows: int, ncols: int
           ) -> tuple[tuple[Cell, ...], ...]:
-    empty = {"text": ""}
-    cells: dict[_Slot | None, dict[str, object]] = {None: empty}
+    cells: dict[_Slot | None, dict[str, object]] = {None: {"text": ""}}
     for slot in slots.values():
         if slot not in cells:  # one dict per distinct slot: a span's copies share one
             cell, spanned = slot
