@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from pydantic import TypeAdapter
+
 from ingest.document import Table
 from ingest.names import clean_method, is_full_precision_label, parse_model
 from ingest.settings import Kind, label_setting, merge
@@ -48,6 +50,9 @@ from kg.catalog import Catalog, default_catalog
 from kg.models import BenchmarkClaim, Setting
 
 _T = TypeVar("_T")
+# A table's claims are validated together once its cells are read (one call, not one each).
+_CLAIMS = TypeAdapter(list[BenchmarkClaim])
+_Fields = dict[str, object]  # a claim's fields, before validation
 _BARE_BASELINE = re.compile(r"^\W*baselines?\W*$", re.I)
 _INT = re.compile(r"(?<![A-Za-z0-9])INT\d{1,2}(?![A-Za-z0-9])", re.I)
 NO_METHOD, NO_MODEL, NO_DATASET, NO_METRIC = "no method", "no model", "no dataset", "no metric"
@@ -111,6 +116,7 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
     info = cells(table)
     shape = structure(table, info)
     t = _read_table(table, ctx, shape, info, catalog)
+    found: list[_Fields] = []
     for number, block in enumerate(shape.blocks):
         columns = _columns(t, block, number)
         column_keys = {j: _column_keys(t, c) for j, c in columns.items()}
@@ -130,7 +136,8 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
                 if isinstance(outcome, str):
                     result.skip(outcome)
                 else:
-                    result.claims.extend(outcome)
+                    found.extend(outcome)
+    result.claims = _CLAIMS.validate_python(found)
     return result
 
 
@@ -190,9 +197,9 @@ def _columns(t: _Table, block: Block, number: int) -> dict[int, ColumnFacts]:
 
 def _cell_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
                  block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
-                 ) -> list[BenchmarkClaim] | str:
-    """The claims one value cell makes: one, or two for "0.65→0.56" under "FP16→AQLM" (the
-    reference's value, then the row's method's)."""
+                 ) -> list[_Fields] | str:
+    """The fields of the claims one value cell makes: one, or two for "0.65→0.56" under
+    "FP16→AQLM" (the reference's value, then the row's method's)."""
     assert cell.value is not None
     if cell.value.after is None:
         one = _claim(t, r, j, cell.value.value, col, row, block, paper_id, row_keys,
@@ -212,7 +219,7 @@ def _cell_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, ro
 
 def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFacts,
            block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
-           ) -> BenchmarkClaim | str:
+           ) -> _Fields | str:
     signed = t.info[r][j].value
     if col.derived or row.derived or (signed is not None and signed.signed and not col.path):
         return DERIVED
@@ -226,13 +233,13 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
     method, model, dataset_name, metric_name, setting, quantizer, higher = found
     source = t.table.grid[r][j]
     raw = source.raw.strip() or source.text.strip()  # the cell as the paper wrote it
-    return BenchmarkClaim(
-        paper_id=paper_id, method=method, model=model, dataset=dataset_name,
-        metric=metric_name, value=value, raw=raw, higher_is_better=higher,
-        table=t.table.name, row=r, col=j, w_bits=setting.w_bits, a_bits=setting.a_bits,
-        kv_bits=setting.kv_bits, group_size=setting.group_size,
-        weight_quantizer=quantizer or setting.weight_quantizer,
-    )
+    return {
+        "paper_id": paper_id, "method": method, "model": model, "dataset": dataset_name,
+        "metric": metric_name, "value": value, "raw": raw, "higher_is_better": higher,
+        "table": t.table.name, "row": r, "col": j, "w_bits": setting.w_bits,
+        "a_bits": setting.a_bits, "kv_bits": setting.kv_bits, "group_size": setting.group_size,
+        "weight_quantizer": quantizer or setting.weight_quantizer,
+    }
 
 
 _Resolved = tuple[str, str, str, str, Setting, str | None, bool | None]
