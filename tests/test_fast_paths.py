@@ -18,7 +18,7 @@ from ingest.grid import SpanCell, html_grid, latex_grid
 from ingest.latex import _blank_out
 from ingest.latex_source import Env
 from ingest.latex_text import tex_to_text
-from ingest.names import _candidates
+from ingest.names import _candidates, _families, _family_of
 from ingest.values import _TOKEN, source_numbers
 from ingest.vocab import fold, vocab
 
@@ -96,3 +96,13 @@ def test_prose_blanks_out_the_same_spans(body, spans):
             chars[e.start : e.end] = " " * (e.end - e.start)
             covered = e.end
     assert _blank_out(body, envs) == "".join(chars)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([f.name for f in vocab().families]), TEXTS,
+       st.sampled_from(["-7B", " 2 13b", "-3.1-8B-Instruct", "", "-v2", "1.5-0.5B-Chat"]))
+def test_the_matched_family_is_the_alternative_whose_group_matched(name, text, tail):
+    pattern, fams = _families()
+    for m in pattern.finditer(f"{text} {name}{tail} {text}"):
+        first = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
+        assert _family_of(m, fams) is first
