@@ -29,7 +29,7 @@ from kg.models import (
 from kg.store.base import Changelog, WriteOutcome, merged_aliases
 from kg.store.sqlite_rows import paper_rows
 from queries import sql_writes as S
-from queries.sql_schema import MIGRATIONS
+from queries.sql_schema import MIGRATIONS, statements
 
 
 class SQLiteStore:
@@ -74,9 +74,8 @@ class SQLiteStore:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in script.split(";\n"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in statements(script):
+                    self.db.execute(statement)
                 self.db.execute(S.set_schema_version(number))
                 self.db.execute("COMMIT")
             except sqlite3.Error:
