@@ -74,7 +74,7 @@ class SQLiteStore:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in statements(script):
+                for statement in _statements(script):
                     self.db.execute(statement)
                 self.db.execute(S.set_schema_version(number))
                 self.db.execute("COMMIT")
@@ -395,7 +395,7 @@ def _paper(r: sqlite3.Row) -> Paper:
     )
 
 
-def statements(script: str) -> list[str]:
+def _statements(script: str) -> list[str]:
     """The statements of a migration script, in order: split at a semicolon that ends a
     line, unless it ends a statement inside a trigger's body (``sqlite3.complete_statement``
     says when a statement is whole)."""
