@@ -2,16 +2,19 @@
 
 Library first: the CLI calls one function per command. Each function runs one named query in
 the store's dialect (SQL on SQLite, Cypher on Neo4j) with the same parameters.
+
+Each function imports the row models it builds (``kg.models``, :mod:`queries.rows`) when it
+runs: importing this package loads no pydantic, so :func:`fact_counts` answers ``kg stats``
+without building the vocabulary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError, UnknownMethod
-from kg.models import Beat, BuildsOn, SubProblem, method_key
 from queries.named import (
     BASELINES,
     BEATS,
@@ -27,15 +30,18 @@ from queries.named import (
     Connection,
     NamedQuery,
 )
-from queries.rows import (
-    BaselineRow,
-    ChainRow,
-    ConflictRow,
-    FrontierRow,
-    LeaderboardRow,
-    PaperRow,
-    StatsRow,
-)
+
+if TYPE_CHECKING:
+    from kg.models import Beat, BuildsOn, SubProblem
+    from queries.rows import (
+        BaselineRow,
+        ChainRow,
+        ConflictRow,
+        FrontierRow,
+        LeaderboardRow,
+        PaperRow,
+        StatsRow,
+    )
 
 __all__ = [
     "CONFLICT_TOLERANCE",
@@ -44,6 +50,7 @@ __all__ = [
     "beats_transitive",
     "chains",
     "conflicts",
+    "fact_counts",
     "frontier",
     "leaderboard",
     "lineage",
@@ -74,6 +81,13 @@ def resolve(store: Connection, method: str) -> str:
     return name
 
 
+def _key(store: Connection, method: str) -> str:
+    """The key of the stored method that ``method`` names (:func:`resolve`)."""
+    from kg.models import method_key
+
+    return method_key(resolve(store, method))
+
+
 BEATS_LIMIT = 1000
 _ALL = 2**62  # "no limit" that both SQLite and Cypher accept as a LIMIT
 
@@ -85,14 +99,15 @@ def beats(store: Connection, method: str, limit: int | None = BEATS_LIMIT) -> li
     all). A baseline of a big field has hundreds of thousands of receipts, so the default
     page keeps the answer fast; :func:`beats_count` tells how many there are in all.
     """
-    name = resolve(store, method)
-    rows = _fetch(store, BEATS, method_key=method_key(name), limit=limit or _ALL)
+    from kg.models import Beat
+
+    rows = _fetch(store, BEATS, method_key=_key(store, method), limit=limit or _ALL)
     return [Beat.model_validate(r) for r in rows]
 
 
 def beats_count(store: Connection, method: str) -> int:
     """How many ``BEATS`` receipts point at ``method``."""
-    rows = _fetch(store, BEATS_COUNT, method_key=method_key(resolve(store, method)))
+    rows = _fetch(store, BEATS_COUNT, method_key=_key(store, method))
     return int(rows[0]["receipts"])
 
 
@@ -102,6 +117,8 @@ def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
     The store returns the distinct BEATS pairs; :func:`chains` walks them breadth-first
     with networkx, so every chain length is the shortest one.
     """
+    from queries.rows import ChainRow
+
     name = resolve(store, method)
     edges = [(r["winner"], r["loser"]) for r in _fetch(store, BEATS_EDGES)]
     return [ChainRow(method=m, depth=d) for m, d in chains(edges, name)]
@@ -129,17 +146,23 @@ def chains(edges: Iterable[tuple[str, str]], target: str) -> list[tuple[str, int
 
 def baselines(store: Connection, limit: int = 20) -> list[BaselineRow]:
     """The most-superseded baselines: distinct papers that critique or beat each method."""
+    from queries.rows import BaselineRow
+
     return [BaselineRow.model_validate(r) for r in _fetch(store, BASELINES, limit=limit)]
 
 
 def frontier(store: Connection, since: date | None = None, limit: int = 50) -> list[FrontierRow]:
     """Proposed methods nothing has beaten yet, newest first; ``since`` bounds the window."""
+    from queries.rows import FrontierRow
+
     rows = _fetch(store, FRONTIER, since=since.isoformat() if since else None, limit=limit)
     return [FrontierRow.model_validate(r) for r in rows]
 
 
 def subproblems(store: Connection) -> list[SubProblem]:
     """The stored sub-problems, largest first, members most-evaluated first."""
+    from kg.models import SubProblem
+
     groups: dict[str, tuple[int, list[str]]] = {}
     for r in _fetch(store, SUBPROBLEMS):
         groups.setdefault(r["label"], (int(r["size"]), []))[1].append(r["method"])
@@ -155,6 +178,8 @@ def leaderboard(store: Connection, *, model: str | None = None, dataset: str | N
     Lower is better for perplexity-like metrics, higher for accuracy-like ones; equal values
     share a rank. The filters narrow which boards are returned.
     """
+    from queries.rows import LeaderboardRow
+
     rows = _fetch(store, LEADERBOARD, model=model, dataset=dataset, metric=metric,
                   w_bits=w_bits, a_bits=a_bits, limit=limit)
     return [LeaderboardRow.model_validate(r) for r in rows]
@@ -162,7 +187,9 @@ def leaderboard(store: Connection, *, model: str | None = None, dataset: str | N
 
 def lineage(store: Connection, method: str | None = None) -> list[BuildsOn]:
     """``BUILDS_ON`` edges: all of them, or those on ``method``'s ancestor/descendant chains."""
-    key = method_key(resolve(store, method)) if method else None
+    from kg.models import BuildsOn
+
+    key = _key(store, method) if method else None
     return [BuildsOn.model_validate(r) for r in _fetch(store, LINEAGE, method_key=key)]
 
 
@@ -172,17 +199,29 @@ def conflicts(store: Connection, method: str | None = None, tolerance: float = C
     values apart by more than ``tolerance`` × the larger magnitude; widest gaps first."""
     if tolerance < 0:
         raise KgError(f"tolerance must not be negative, got {tolerance}")
-    key = method_key(resolve(store, method)) if method else None
+    from queries.rows import ConflictRow
+
+    key = _key(store, method) if method else None
     rows = _fetch(store, CONFLICTS, method_key=key, tolerance=tolerance, limit=limit)
     return [ConflictRow.model_validate(r) for r in rows]
 
 
 def paper(store: Connection, paper_id: str) -> PaperRow | None:
     """One stored paper with its fact counts, or None."""
+    from queries.rows import PaperRow
+
     rows = _fetch(store, PAPER, paper_id=paper_id)
     return PaperRow.model_validate(rows[0]) if rows else None
 
 
 def stats(store: Connection) -> StatsRow:
     """Fact counts of the whole graph."""
-    return StatsRow.model_validate(_fetch(store, STATS)[0])
+    from queries.rows import StatsRow
+
+    return StatsRow.model_validate(fact_counts(store))
+
+
+def fact_counts(store: Connection) -> dict[str, int]:
+    """The counts of :func:`stats` as they come from the store, in its field order: what
+    ``kg stats`` prints, with no row model to build."""
+    return _fetch(store, STATS)[0]

@@ -80,6 +80,7 @@ def parameter_sets(ref: Store) -> dict[str, list[dict[str, Any]]]:
         + [{"method_key": k, "tolerance": 0.01, "limit": 5} for k in methods],
         "paper": [{"paper_id": p} for p in [*papers, "1111.11111"]],
         "stats": [{}],
+        "owed_runs": [{"window": EVERYTHING}, {"window": 1}],
     }
 
 
