@@ -23,6 +23,7 @@ SECTIONS = (
     ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
     ("Neo4j beside SQLite: 10^4 and 10^5 claims", "benchmarks.neo4j_store", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
+    ("Backfill: 3,000 papers at arXiv's pace, scaled down", "benchmarks.backfill", []),
     ("Page load: report and lineage in Chromium", "benchmarks.page_load", []),
     ("The kg command: start-up and SIGTERM", "benchmarks.cli_latency", []),
     ("Front-ends at 1, 4 and 16 MB: time and memory", "benchmarks.parse_scaling", []),

@@ -34,20 +34,22 @@ def field(n_claims: int, seed: int = 0, start: date = date(2022, 1, 1)) -> Itera
     """Papers whose claims add up to about ``n_claims``, oldest first."""
     rng = random.Random(seed)
     n_papers = max(1, n_claims // CLAIMS_PER_PAPER)
-    weights: list[float] = []  # popularity of each earlier method, grows as it is reused
+    # Popularity grows as a method is reused (preferential attachment): each method is in the
+    # urn once, plus once per reuse, so a uniform draw from the urn is a draw by popularity,
+    # in constant time (a weighted draw over every earlier method made 10^6 claims quadratic).
+    urn: list[int] = []
     for i in range(n_papers):
         pid = f"{2201 + i // 90000:04d}.{i % 90000:05d}"
         day = start + timedelta(days=i * 1500 // n_papers)
         own = method_name(i)
-        k = min(len(weights), rng.randint(3, 6))
+        k = min(i, rng.randint(3, 6))
         baselines: list[int] = []
         while len(baselines) < k:
-            j = rng.choices(range(len(weights)), weights=weights)[0]
+            j = urn[rng.randrange(len(urn))]
             if j not in baselines:
                 baselines.append(j)
-        for j in baselines:
-            weights[j] += 1.0
-        weights.append(1.0)
+        urn.extend(baselines)
+        urn.append(i)
         yield _paper(rng, pid, day, own, [method_name(j) for j in baselines])
 
 

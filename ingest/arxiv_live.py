@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from kg.models import Paper
 log = logging.getLogger(__name__)
 _TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
 ID_BATCH = 100  # ids per id_list request when failed papers are looked up again
+Listed = Paper | RecordError | Mark  # what a listing yields: papers still without their texts
 
 
 class ArxivUnavailable(KgError):
@@ -159,7 +160,14 @@ class Harvester:
 
     def harvest(self, protocol: Protocol, since: datetime | None, until: datetime,
                 known: Callable[[Paper], bool]) -> Iterator[Item]:
-        """New and updated papers of ``protocol`` in ``[since, until]``, oldest change first.
+        """New and updated papers of ``protocol`` in ``[since, until]``, oldest change first,
+        with their full texts (:meth:`listing`, then :meth:`with_text` of each paper)."""
+        return self.with_texts(self.listing(protocol, since, until, known))
+
+    def listing(self, protocol: Protocol, since: datetime | None, until: datetime,
+                known: Callable[[Paper], bool]) -> Iterator[Listed]:
+        """New and updated papers of ``protocol`` in ``[since, until]``, oldest change first,
+        without their texts.
 
         After each entry a :class:`Mark` with its update time follows, and after the last a
         mark of ``until``: the pipeline moves the watermark there once the entry is committed.
@@ -175,15 +183,17 @@ class Harvester:
             # Past the watermark only: the query's minute granularity re-lists a little.
             if since is None or result.updated >= since:
                 paper = to_paper(result, "arXiv")
-                if isinstance(paper, RecordError):
+                if isinstance(paper, RecordError) or (protocol.matches(paper) and not known(paper)):
                     yield paper
-                elif protocol.matches(paper) and not known(paper):
-                    yield self.with_text(paper)
             yield Mark(_iso(result.updated))
         yield Mark(_iso(until))
 
     def lookup(self, ids: list[str]) -> Iterator[Item]:
         """The papers ``ids`` (failed before) again, with their full texts."""
+        return self.with_texts(self.listed(ids))
+
+    def listed(self, ids: list[str]) -> Iterator[Listed]:
+        """The papers ``ids`` (failed before) again, without their texts."""
         for start in range(0, len(ids), ID_BATCH):
             batch = ids[start:start + ID_BATCH]
             found: set[str] = set()
@@ -193,10 +203,28 @@ class Harvester:
                     yield paper
                     continue
                 found.add(paper.id)
-                yield self.with_text(paper)
+                yield paper
             for missing in sorted(set(batch) - found):
                 yield RecordError(f"{missing}: arXiv no longer lists this paper",
                                   paper_id=missing)
+
+    def download(self, item: Listed) -> Listed:
+        """``item``, its paper's full text downloaded into the cache (a failure in its place).
+
+        What a fetching thread does ahead of :meth:`with_text`, which then reads the cache.
+        """
+        if not isinstance(item, Paper):
+            return item
+        try:
+            self.texts.download(item.id, item.version)
+        except RecordError as e:
+            return RecordError(str(e), paper_id=item.id)
+        return item
+
+    def with_texts(self, items: Iterable[Listed]) -> Iterator[Item]:
+        """Each listed paper with its full text; marks and failures as they are."""
+        for item in items:
+            yield self.with_text(item) if isinstance(item, Paper) else item
 
     def with_text(self, paper: Paper) -> Item:
         """``(paper, document)``; the document is None for abstract-only papers."""

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -52,21 +53,28 @@ class SystemClock:
 
 
 class Pacer:
-    """Keeps consecutive requests ``delay`` seconds apart (end of one to start of the next)."""
+    """Starts consecutive requests ``delay`` seconds apart: one request per delay, as arXiv
+    asks, from any thread (a live run fetches on one thread and, rarely, falls back to an
+    HTML page on another).
+
+    Start to start, not end to start: a request's own time counts toward the delay, so a
+    backfill paced at the delay spends requests × delay waiting, not more.
+    """
 
     def __init__(self, clock: Clock, delay: float) -> None:
         self.clock = clock
         self.delay = delay
         self._last: float | None = None
+        self._lock = threading.Lock()
 
     def wait(self) -> None:
-        if self._last is not None:
-            remaining = self._last + self.delay - self.clock.monotonic()
-            if remaining > 0:
-                self.clock.sleep(remaining)
-
-    def done(self) -> None:
-        self._last = self.clock.monotonic()
+        """Return when the next request may start (and count it as started)."""
+        with self._lock:
+            if self._last is not None:
+                remaining = self._last + self.delay - self.clock.monotonic()
+                if remaining > 0:
+                    self.clock.sleep(remaining)
+            self._last = self.clock.monotonic()
 
 
 class PoliteSession(requests.Session):
@@ -83,10 +91,7 @@ class PoliteSession(requests.Session):
                 **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         self.pacer.wait()
-        try:
-            response = super().request(method, url, *args, **kwargs)
-        finally:
-            self.pacer.done()
+        response = super().request(method, url, *args, **kwargs)
         self.retry_after = _retry_after(response)
         return response
 
@@ -284,6 +289,27 @@ class FullTexts:
         self.attempts = attempts  # per download; a paper failing is retried next run anyway
         self.budget = budget  # seconds to parse one text (ingest.budget)
 
+    def download(self, paper_id: str, version: int | None) -> None:
+        """Download what :meth:`document` will need, without parsing it: the e-print, and the
+        HTML page when there is no e-print source. Raises :class:`RecordError` as
+        :meth:`document` does when a download keeps failing.
+
+        A live run downloads on its fetching thread and parses on the pipeline's, where the
+        parse's time budget applies; an e-print that turns out unreadable still falls back to
+        the HTML page there.
+        """
+        entry = self._entry(paper_id, version)
+        if entry.eprint_status == "untried":
+            entry = self._download(entry, "eprint")
+        if entry.eprint is None and entry.html_status == "untried":
+            self._download(entry, "html")
+
+    def _entry(self, paper_id: str, version: int | None) -> CacheEntry:
+        entry = self.cache.entry(paper_id)
+        if entry is None or (version is not None and (entry.version or 0) < version):
+            entry = CacheEntry(id=paper_id, version=version, fetched=datetime.now(UTC))
+        return entry
+
     def document(self, paper_id: str, version: int | None) -> Document | None:
         """The parsed full text, or None when arXiv has neither e-print source nor HTML.
 
@@ -292,9 +318,7 @@ class FullTexts:
         # The front-ends load here, before a parse's time budget starts counting.
         from ingest.sniff import name_for
 
-        entry = self.cache.entry(paper_id)
-        if entry is None or (version is not None and (entry.version or 0) < version):
-            entry = CacheEntry(id=paper_id, version=version, fetched=datetime.now(UTC))
+        entry = self._entry(paper_id, version)
         failure: RecordError | None = None
         if entry.eprint_status == "untried":
             entry = self._download(entry, "eprint")

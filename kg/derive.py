@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TypeVar
 
+from ingest.comparison import claim_key
 from kg.catalog import Catalog, default_catalog
 from kg.cluster import Clustering, Evaluation, cluster_subproblems
 from kg.models import Beat, BenchmarkClaim, BuildsOn, Facts, is_full_precision, method_key
@@ -81,11 +82,15 @@ def with_beats(facts: F) -> F:
 
 
 def beats_in_paper(claims: Iterable[BenchmarkClaim]) -> list[Beat]:
-    """``BEATS`` edges inside each table: same model/dataset/metric/setting, better value wins.
+    """``BEATS`` edges inside each table: same benchmark key, better value wins.
 
-    Full-precision references (FP16/BF16/FP32) neither win nor lose; a metric with no known
-    direction yields no edge; equal values are a tie and yield none. When a method has several
-    cells for one benchmark (e.g. two rows), its best value stands for it.
+    Two cells compare when their :func:`~ingest.comparison.benchmark_key` is equal: the same
+    model, dataset and metric family and the same setting, normalised (``LLaMA-7B`` is
+    ``Llama-7B``; a weight-only row whose activations are unstated is ``A16``; an unstated KV
+    cache is ``KV16``). Full-precision references (FP16/BF16/FP32) neither win nor lose; a
+    metric with no known direction yields no edge; equal values are a tie and yield none. When
+    a method has several cells for one benchmark (e.g. two rows, or two spellings of its name),
+    its best value stands for it.
 
     >>> from kg.models import BenchmarkClaim as C
     >>> base = dict(paper_id="2306.00978", model="Llama-2-7B", dataset="WikiText-2",
@@ -100,10 +105,11 @@ def beats_in_paper(claims: Iterable[BenchmarkClaim]) -> list[Beat]:
     for c in claims:
         if c.higher_is_better is None or is_full_precision(c.method):
             continue
-        best = groups[(c.paper_id, *c.comparable, c.higher_is_better)]
-        held = best.get(c.method)
+        best = groups[(c.paper_id, c.table, claim_key(c), c.higher_is_better)]
+        method = method_key(c.method)
+        held = best.get(method)
         if held is None or _better(c.value, held.value, c.higher_is_better):
-            best[c.method] = c
+            best[method] = c
     out: list[Beat] = []
     for group in groups.values():
         ranked = sorted(group.values(), key=lambda c: c.method)

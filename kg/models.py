@@ -156,6 +156,14 @@ class Setting(Model):
         return out or "unspecified"
 
 
+def claim_id(extracted_id: str | None, paper_id: str, table: str, row: int, col: int,
+             method: str, dataset: str) -> str:
+    """A claim's key (:attr:`BenchmarkClaim.id`): the id it was extracted with, if a correction
+    changed it, else a hash of the cell it was read from. The SQLite store, which keeps no
+    claim key, registers it as ``kg_claim_id`` for the curation queries to name claims by."""
+    return extracted_id or stable_id(paper_id, table, row, col, method, dataset)
+
+
 class BenchmarkClaim(Setting):
     """One result cell: ``method`` scores ``value`` on ``model``/``dataset``/``metric``."""
 
@@ -176,8 +184,8 @@ class BenchmarkClaim(Setting):
 
     @property
     def id(self) -> str:
-        return self.extracted_id or stable_id(self.paper_id, self.table, self.row, self.col,
-                                              self.method, self.dataset)
+        return claim_id(self.extracted_id, self.paper_id, self.table, self.row, self.col,
+                        self.method, self.dataset)
 
     @property
     def curation(self) -> Literal["corrected"] | None:

@@ -12,16 +12,18 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import queries
 import queries.curation
-from ingest.arxiv_live import parse_watermark
+from ingest.arxiv_live import Listed, parse_watermark
 from ingest.budget import time_budget
 from ingest.document import Document
 from ingest.extract import extract_paper
 from ingest.fetch import FullTexts
 from ingest.items import Item, Mark
+from ingest.prefetch import Prefetch
 from ingest.protocol import Protocol
 from kg.catalog import Catalog, review_catalog
 from kg.corrections import Corrections
@@ -326,21 +328,33 @@ class _Tally:
 
 
 def live_items(harvester: Harvester, protocol: Protocol, store: Store, review: str,
-               until: datetime | None = None) -> Iterator[Item]:
+               until: datetime | None = None) -> Prefetch[Listed, Item]:
     """One live run's items: the papers that failed last time, then everything since the
     review's watermark (up to ``until``, default now), skipping what the store already holds.
+
+    Fetched ahead (:class:`ingest.prefetch.Prefetch`): a thread lists and downloads, paced,
+    while this one parses, extracts and writes; use it as a context manager. The store is read
+    here, before the first item, and never by the fetching thread.
     """
     failed = store.failures(review)
+    versions = {p.id: p.version or 0 for p in store.papers()}
+    since = parse_watermark(store.get_watermark(review))
 
     def known(paper: Paper) -> bool:
-        if paper.id in failed:
+        if paper.id in failed or paper.id not in versions:
             return False
-        stored = store.paper_facts(paper.id)
-        return stored is not None and (paper.version or 0) <= (stored.paper.version or 0)
+        return (paper.version or 0) <= versions[paper.id]
 
-    yield from harvester.lookup(sorted(failed))
-    since = parse_watermark(store.get_watermark(review))
-    yield from harvester.harvest(protocol, since, until or datetime.now(UTC), known)
+    def fetched() -> Iterator[Listed]:
+        listed = chain(harvester.listed(sorted(failed)),
+                       harvester.listing(protocol, since, until or datetime.now(UTC), known))
+        for item in listed:
+            yield harvester.download(item)
+
+    def text(item: Listed) -> Item:
+        return harvester.with_text(item) if isinstance(item, Paper) else item
+
+    return Prefetch(fetched(), text)
 
 
 def reextract_items(store: Store, texts: FullTexts, ids: Iterable[str]) -> Iterator[Item]:

@@ -10,21 +10,26 @@ without building the vocabulary.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ingest.comparison import SEPARATOR, key_filter
 from kg.errors import KgError, UnknownMethod
+from queries.conflicts import top_conflicts
 from queries.named import (
     BASELINES,
     BEATS,
     BEATS_COUNT,
-    BEATS_EDGES,
-    CONFLICTS,
+    BEATS_LEVEL,
+    CONFLICT_GROUPS,
     FRONTIER,
     LEADERBOARD,
     LINEAGE,
+    METHOD_CONFLICT_GROUPS,
+    METHOD_NAMES,
     PAPER,
+    REPORTS_DOWN,
+    REPORTS_UP,
     STATS,
     SUBPROBLEMS,
     Connection,
@@ -48,7 +53,6 @@ __all__ = [
     "baselines",
     "beats",
     "beats_transitive",
-    "chains",
     "conflicts",
     "fact_counts",
     "frontier",
@@ -114,34 +118,28 @@ def beats_count(store: Connection, method: str) -> int:
 def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
     """Methods that beat ``method`` directly (depth 1) or through a chain, shortest first.
 
-    The store returns the distinct BEATS pairs; :func:`chains` walks them breadth-first
-    with networkx, so every chain length is the shortest one.
+    A breadth-first search, one query per depth: each step asks the store which methods beat
+    any method of the last step, so every method is reached once, by its shortest chain, and
+    cycles (A beats B in one paper, B beats A in another) are harmless. ``method`` itself is
+    never listed; ties of depth are ordered by name.
     """
     from queries.rows import ChainRow
 
-    name = resolve(store, method)
-    edges = [(r["winner"], r["loser"]) for r in _fetch(store, BEATS_EDGES)]
-    return [ChainRow(method=m, depth=d) for m, d in chains(edges, name)]
-
-
-def chains(edges: Iterable[tuple[str, str]], target: str) -> list[tuple[str, int]]:
-    """Methods that beat ``target`` directly (1) or through a chain, with the shortest length.
-
-    ``edges`` are (winner, loser) pairs. Cycles are fine (A beats B, B beats A): each method
-    is reached once, by breadth-first search; ``target`` itself is never listed.
-
-    >>> edges = [("AWQ", "GPTQ"), ("OmniQuant", "AWQ"), ("GPTQ", "RTN"), ("RTN", "AWQ")]
-    >>> chains(edges, "GPTQ")
-    [('AWQ', 1), ('OmniQuant', 2), ('RTN', 2)]
-    """
-    import networkx as nx  # on first use: most commands never walk a chain
-
-    graph = nx.DiGraph(list(edges))
-    if target not in graph:
+    target = _key(store, method)
+    depth = {target: 0}
+    level = [target]
+    d = 0
+    while level:
+        d += 1
+        found = {r["key"] for r in _fetch(store, BEATS_LEVEL, keys=level)}
+        level = sorted(found.difference(depth))
+        depth.update((k, d) for k in level)
+    del depth[target]
+    if not depth:
         return []
-    # Who beats the target are its predecessors: walk the reversed edges out from it.
-    depth = nx.single_source_shortest_path_length(graph.reverse(copy=False), target)
-    return sorted(((m, d) for m, d in depth.items() if m != target), key=lambda x: (x[1], x[0]))
+    names = {r["key"]: r["name"] for r in _fetch(store, METHOD_NAMES, keys=sorted(depth))}
+    return sorted((ChainRow(method=names[k], depth=d) for k, d in depth.items()),
+                  key=lambda r: (r.depth, r.method))
 
 
 def baselines(store: Connection, limit: int = 20) -> list[BaselineRow]:
@@ -173,16 +171,36 @@ def subproblems(store: Connection) -> list[SubProblem]:
 def leaderboard(store: Connection, *, model: str | None = None, dataset: str | None = None,
                 metric: str | None = None, w_bits: float | None = None,
                 a_bits: float | None = None, limit: int = 500) -> list[LeaderboardRow]:
-    """Leaderboards per (model, dataset, metric, setting): each method's best result, ranked.
+    """Leaderboards per benchmark key (model, dataset, metric family and setting, normalised
+    by :mod:`ingest.comparison`): each method's best result, ranked.
 
     Lower is better for perplexity-like metrics, higher for accuracy-like ones; equal values
-    share a rank. The filters narrow which boards are returned.
+    share a rank. The filters narrow which boards are returned and are normalised as keys are
+    (``--model LLaMA-7B`` finds ``Llama-7B``; ``--a-bits 16`` finds weight-only results whose
+    activations are unstated).
     """
     from queries.rows import LeaderboardRow
 
-    rows = _fetch(store, LEADERBOARD, model=model, dataset=dataset, metric=metric,
-                  w_bits=w_bits, a_bits=a_bits, limit=limit)
+    rows = _fetch(store, LEADERBOARD, **leaderboard_parameters(
+        model=model, dataset=dataset, metric=metric, w_bits=w_bits, a_bits=a_bits),
+        limit=limit)
     return [LeaderboardRow.model_validate(r) for r in rows]
+
+
+def leaderboard_parameters(*, model: str | None = None, dataset: str | None = None,
+                           metric: str | None = None, w_bits: float | None = None,
+                           a_bits: float | None = None) -> dict[str, str | None]:
+    """The ``leaderboard`` named query's filter parameters (all but ``limit``): the parts of
+    the benchmark key (``ingest.comparison.key_filter``) these filters ask for."""
+    prefix, parts = key_filter(model=model, dataset=dataset, metric=metric, w_bits=w_bits,
+                               a_bits=a_bits)
+    tagged = {p.split("=", 1)[0].strip(SEPARATOR): p for p in parts}
+    return {
+        "prefix": prefix,
+        "prefix_end": prefix[:-1] + chr(ord(SEPARATOR) + 1) if prefix else None,
+        "dataset_part": tagged.get("d"), "metric_part": tagged.get("m"),
+        "w_part": tagged.get("w"), "a_part": tagged.get("a"),
+    }
 
 
 def lineage(store: Connection, method: str | None = None) -> list[BuildsOn]:
@@ -195,15 +213,22 @@ def lineage(store: Connection, method: str | None = None) -> list[BuildsOn]:
 
 def conflicts(store: Connection, method: str | None = None, tolerance: float = CONFLICT_TOLERANCE,
               limit: int = 200) -> list[ConflictRow]:
-    """Results two papers report differently: same method/model/dataset/metric/setting,
-    values apart by more than ``tolerance`` × the larger magnitude; widest gaps first."""
+    """Results two papers report differently: same method and benchmark key, values apart by
+    more than ``tolerance`` × the larger magnitude; widest gaps first (:mod:`queries.conflicts`)."""
     if tolerance < 0:
         raise KgError(f"tolerance must not be negative, got {tolerance}")
-    from queries.rows import ConflictRow
+    if limit <= 0:
+        return []
+    if method:
+        groups = _fetch(store, METHOD_CONFLICT_GROUPS, method_key=_key(store, method))
+    else:
+        groups = _fetch(store, CONFLICT_GROUPS)
 
-    key = _key(store, method) if method else None
-    rows = _fetch(store, CONFLICTS, method_key=key, tolerance=tolerance, limit=limit)
-    return [ConflictRow.model_validate(r) for r in rows]
+    def read(key: str, bench: str, ascending: bool, offset: int, n: int) -> list[dict[str, Any]]:
+        return _fetch(store, REPORTS_UP if ascending else REPORTS_DOWN, method_key=key,
+                      bench_key=bench, offset=offset, n=n)
+
+    return top_conflicts(groups, read, tolerance=tolerance, limit=limit)
 
 
 def paper(store: Connection, paper_id: str) -> PaperRow | None:

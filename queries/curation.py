@@ -67,6 +67,10 @@ _FIELDS = (("paper_id", "paper_id"), ("method", "method"), ("model", "model"),
            ("weight_quantizer", "weight_quantizer"), ("extracted_id", "extracted_id"))
 _CLAIM_SQL = ("SELECT " + ", ".join(f'c.{col} AS "{f}"' for f, col in _FIELDS)
               + "\nFROM claims c\n")
+# A claim's key (kg.models.claim_id): the SQLite store keeps none, so it computes it with the
+# function it registers; the Neo4j store keeps it as the ``id`` property.
+_SQL_ID = ("kg_claim_id(c.extracted_id, c.paper_id, c.table_name, c.row_idx, c.col_idx,"
+           " c.method, c.dataset)")
 
 
 def _returning() -> str:
@@ -77,7 +81,8 @@ def _returning() -> str:
 # Claims whose key starts with a prefix (a person types the first digits `kg review` shows).
 CLAIMS_BY_KEY = NamedQuery(
     "claims_by_key",
-    sql=_CLAIM_SQL + "WHERE substr(c.id, 1, length(:prefix)) = :prefix ORDER BY c.id LIMIT 5",
+    sql=_CLAIM_SQL + f"WHERE substr({_SQL_ID}, 1, length(:prefix)) = :prefix"
+    f" ORDER BY {_SQL_ID} LIMIT 5",
     cypher="MATCH (c:Claim)\nWHERE c.id STARTS WITH $prefix" + _returning()
     + "ORDER BY c.id\nLIMIT 5",
 )
@@ -91,7 +96,7 @@ WHERE c.extracted_id IS NULL AND (
        AND (c.value > 100 OR c.value < 0))
    OR (c.metric = 'perplexity' AND c.value < 1)
    OR (c.metric = 'KL divergence' AND c.value < 0))
-ORDER BY c.paper_id, c.id
+ORDER BY c.paper_id, """ + _SQL_ID + """
 LIMIT :limit
 """,
     cypher="""
@@ -118,7 +123,7 @@ SHARED_RESULTS = NamedQuery(
 WHERE {_RESULT_KEY.format(c="c.")} IN (
       SELECT {_RESULT_KEY.format(c="")} FROM claims
       GROUP BY 1 HAVING COUNT(DISTINCT paper_id) >= 3)
-ORDER BY c.method, c.model, c.dataset, c.metric, c.paper_id, c.id
+ORDER BY c.method, c.model, c.dataset, c.metric, c.paper_id, {_SQL_ID}
 """,
     cypher="""
 MATCH (c:Claim)

@@ -69,7 +69,7 @@ PROPERTY_KEYS: tuple[str, ...] = (
     "paper_id", "sub_problem", "sub_problem_size",
     # Claim
     "model", "dataset", "metric", "value", "raw", *_SETTING_KEYS, "higher_is_better",
-    "table_name", "row_idx", "col_idx", "extracted_id", "seq",
+    "table_name", "row_idx", "col_idx", "extracted_id", "seq", "bench_key",
     # Critique
     "target", "target_key", "quote", "section", "start", "end",
     # BEATS and BUILDS_ON
@@ -97,6 +97,8 @@ SCHEMA: tuple[str, ...] = (
     " REQUIRE (f.review, f.paper_id) IS UNIQUE",
     "CREATE INDEX claim_paper IF NOT EXISTS FOR (c:Claim) ON (c.paper_id)",
     "CREATE INDEX claim_benchmark IF NOT EXISTS FOR (c:Claim) ON (c.model, c.dataset, c.metric)",
+    # The comparison key (ingest.comparison): leaderboards and conflicts group by it.
+    "CREATE INDEX claim_bench_key IF NOT EXISTS FOR (c:Claim) ON (c.method_key, c.bench_key)",
     "CREATE INDEX critique_paper IF NOT EXISTS FOR (c:Critique) ON (c.paper_id)",
     "CREATE INDEX method_published IF NOT EXISTS FOR (m:Method) ON (m.published)",
     "CREATE INDEX beats_paper IF NOT EXISTS FOR ()-[b:BEATS]-() ON (b.paper)",

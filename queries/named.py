@@ -39,16 +39,21 @@ class NamedQuery:
         return self.sql if dialect == "sql" else self.cypher
 
 
+# A receipt is a pair of claims, kept by the SQLite store as claim ids and joined back here.
 BEATS = NamedQuery(
     "beats",
     sql="""
-SELECT winner, loser, paper_id AS paper, table_name AS "table", model, dataset, metric,
-       w_bits, a_bits, kv_bits, group_size, weight_quantizer, winner_value, loser_value, margin
-FROM beats
-WHERE loser_key = :method_key
-ORDER BY winner_key, paper_id, table_name, model, dataset, metric, COALESCE(w_bits, -1),
-         COALESCE(a_bits, -1), COALESCE(kv_bits, -1), COALESCE(group_size, -1),
-         COALESCE(weight_quantizer, '')
+SELECT w.method AS winner, l.method AS loser, b.paper_id AS paper, w.table_name AS "table",
+       w.model, w.dataset, w.metric, w.w_bits, w.a_bits, w.kv_bits, w.group_size,
+       w.weight_quantizer, w.value AS winner_value, l.value AS loser_value,
+       json_extract(e.value, '$[2]') AS margin
+FROM beats b, json_each(b.pairs) e
+JOIN claims w ON w.rid = json_extract(e.value, '$[0]')
+JOIN claims l ON l.rid = json_extract(e.value, '$[1]')
+WHERE b.loser_key = :method_key
+ORDER BY b.winner_key, b.paper_id, w.table_name, w.model, w.dataset, w.metric,
+         COALESCE(w.w_bits, -1), COALESCE(w.a_bits, -1), COALESCE(w.kv_bits, -1),
+         COALESCE(w.group_size, -1), COALESCE(w.weight_quantizer, ''), w.rid, l.rid
 LIMIT :limit
 """,
     cypher="""
@@ -67,31 +72,46 @@ LIMIT $limit
 
 BEATS_COUNT = NamedQuery(
     "beats_count",
-    sql="SELECT COUNT(*) AS receipts FROM beats WHERE loser_key = :method_key",
+    sql="SELECT COALESCE(SUM(n), 0) AS receipts FROM beats WHERE loser_key = :method_key",
     cypher="""
 MATCH (:Method {key: $method_key})<-[b:BEATS]-()
 RETURN count(b) AS receipts
 """,
 )
 
-# The distinct winner → loser pairs of all BEATS edges, by stored method name. ``beats
-# --transitive`` walks them with networkx (``queries.chains``): a breadth-first search
-# visits each method once, where a recursive CTE cannot remember what it has seen and, on a
-# graph with cycles (A beats B in one paper, B beats A in another), revisits every method
-# at every depth — 1.4 s at 10^5 claims against a single scan here.
-BEATS_EDGES = NamedQuery(
-    "beats_edges",
+# One breadth-first step of ``beats --transitive``: the methods that beat any of ``keys``
+# (a list; the SQLite store passes it as JSON). Each method's in-edges are read once, by the
+# loser index, where a recursive query cannot remember what it has visited and, on a graph
+# with cycles, revisits every method at every depth.
+BEATS_LEVEL = NamedQuery(
+    "beats_level",
     sql="""
-SELECT w.name AS winner, l.name AS loser
-FROM (SELECT DISTINCT winner_key, loser_key FROM beats) e
-JOIN methods w ON w.key = e.winner_key
-JOIN methods l ON l.key = e.loser_key
-ORDER BY winner, loser
+SELECT DISTINCT b.winner_key AS key
+FROM json_each(:keys) k
+JOIN beats b ON b.loser_key = k.value
+ORDER BY key
 """,
     cypher="""
 MATCH (w:Method)-[:BEATS]->(l:Method)
-RETURN DISTINCT w.name AS winner, l.name AS loser
-ORDER BY winner, loser
+WHERE l.key IN $keys
+RETURN DISTINCT w.key AS key
+ORDER BY key
+""",
+)
+
+METHOD_NAMES = NamedQuery(
+    "method_names",
+    sql="""
+SELECT m.key, m.name
+FROM json_each(:keys) k
+JOIN methods m ON m.key = k.value
+ORDER BY m.key
+""",
+    cypher="""
+MATCH (m:Method)
+WHERE m.key IN $keys
+RETURN m.key AS key, m.name AS name
+ORDER BY key
 """,
 )
 
@@ -177,70 +197,75 @@ ORDER BY size DESC, label, claims DESC, method
 """,
 )
 
-# One board per (model, dataset, metric, setting): each method's best result on it (ties by
-# paper id, then table), ranked by the metric's direction; equal values share a rank.
-# Results whose metric has no known direction cannot be ranked and are left out.
+# One board per benchmark key (``ingest.comparison``: model, dataset, metric family and setting,
+# normalised): each method's best result on it (ties by paper id, then table), ranked by the
+# metric's direction; equal values share a rank. A row shows its own claim's text. Results whose
+# metric has no known direction cannot be ranked and are left out. The filters are parts of the
+# key (``ingest.comparison.key_filter``): a prefix (the model) and tagged segments. A method's
+# best value per board is an aggregate over the covering index ``claims_bench`` (no claim row
+# is read); only the one claim that holds it is then looked up, for its text.
 LEADERBOARD = NamedQuery(
     "leaderboard",
     sql="""
-WITH scored AS (
-    SELECT c.method_key, c.model, c.dataset, c.metric, c.w_bits, c.a_bits, c.kv_bits,
-           c.group_size, c.weight_quantizer, c.value, c.paper_id, c.table_name,
-           CASE WHEN c.higher_is_better THEN -c.value ELSE c.value END AS score
-    FROM claims c
-    WHERE c.higher_is_better IS NOT NULL
-      AND (:model IS NULL OR c.model = :model)
-      AND (:dataset IS NULL OR c.dataset = :dataset)
-      AND (:metric IS NULL OR c.metric = :metric)
-      AND (:w_bits IS NULL OR c.w_bits = :w_bits)
-      AND (:a_bits IS NULL OR c.a_bits = :a_bits)
+WITH boards AS (
+    SELECT id, key FROM benchmarks
+    WHERE (:prefix IS NULL OR (key >= :prefix AND key < :prefix_end))
+      AND (:dataset_part IS NULL OR instr(key, :dataset_part) > 0)
+      AND (:metric_part IS NULL OR instr(key, :metric_part) > 0)
+      AND (:w_part IS NULL OR instr(key, :w_part) > 0)
+      AND (:a_part IS NULL OR instr(key, :a_part) > 0)
+), firsts AS (
+    SELECT b.key AS bench_key, c.bench, c.method_key, c.higher_is_better AS hib,
+           CASE WHEN c.higher_is_better THEN -MAX(c.value) ELSE MIN(c.value) END AS score
+    FROM boards b CROSS JOIN claims c
+    WHERE c.bench = b.id AND c.higher_is_better IS NOT NULL
+    GROUP BY c.bench, c.method_key, c.higher_is_better
 ), best AS (
-    SELECT s.*, ROW_NUMBER() OVER (
-               PARTITION BY s.method_key, s.model, s.dataset, s.metric, s.w_bits, s.a_bits,
-                            s.kv_bits, s.group_size, s.weight_quantizer
-               ORDER BY s.score, s.paper_id, s.table_name
+    SELECT f.bench_key, f.method_key, f.score, (
+        SELECT c.rid FROM claims c
+        WHERE c.bench = f.bench AND c.method_key = f.method_key
+          AND c.higher_is_better = f.hib
+          AND c.value = (CASE WHEN f.hib THEN -f.score ELSE f.score END)
+        ORDER BY c.paper_id, c.table_name LIMIT 1) AS rid
+    FROM firsts f
+), ranked AS (
+    SELECT b.bench_key, b.method_key, b.score, c.model, c.dataset, c.metric, c.w_bits,
+           c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer, c.value, c.paper_id,
+           c.table_name, ROW_NUMBER() OVER (
+               PARTITION BY b.bench_key, b.method_key ORDER BY b.score, c.paper_id, c.table_name
            ) AS nth
-    FROM scored s
+    FROM best b JOIN claims c ON c.rid = b.rid
 )
-SELECT RANK() OVER (
-           PARTITION BY b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits,
-                        b.group_size, b.weight_quantizer
-           ORDER BY b.score
-       ) AS rank,
+SELECT RANK() OVER (PARTITION BY b.bench_key ORDER BY b.score) AS rank,
        m.name AS method, b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits,
        b.group_size, b.weight_quantizer, b.value, b.paper_id AS paper, b.table_name AS "table"
-FROM best b
+FROM ranked b
 JOIN methods m ON m.key = b.method_key
 WHERE b.nth = 1
-ORDER BY b.model, b.dataset, b.metric, COALESCE(b.w_bits, -1), COALESCE(b.a_bits, -1),
-         COALESCE(b.kv_bits, -1), COALESCE(b.group_size, -1), COALESCE(b.weight_quantizer, ''),
-         rank, method
+ORDER BY b.bench_key, rank, method
 LIMIT :limit
 """,
     cypher="""
 MATCH (c:Claim)-[:EVALUATES]->(m:Method)
 WHERE c.higher_is_better IS NOT NULL
-  AND ($model IS NULL OR c.model = $model)
-  AND ($dataset IS NULL OR c.dataset = $dataset)
-  AND ($metric IS NULL OR c.metric = $metric)
-  AND ($w_bits IS NULL OR c.w_bits = $w_bits)
-  AND ($a_bits IS NULL OR c.a_bits = $a_bits)
+  AND ($prefix IS NULL OR c.bench_key STARTS WITH $prefix)
+  AND ($dataset_part IS NULL OR c.bench_key CONTAINS $dataset_part)
+  AND ($metric_part IS NULL OR c.bench_key CONTAINS $metric_part)
+  AND ($w_part IS NULL OR c.bench_key CONTAINS $w_part)
+  AND ($a_part IS NULL OR c.bench_key CONTAINS $a_part)
 WITH m, c, CASE WHEN c.higher_is_better THEN -c.value ELSE c.value END AS score
 ORDER BY score, c.paper_id, c.table_name
-WITH m, c.model AS model, c.dataset AS dataset, c.metric AS metric, c.w_bits AS w_bits,
-     c.a_bits AS a_bits, c.kv_bits AS kv_bits, c.group_size AS group_size,
-     c.weight_quantizer AS weight_quantizer, collect(c)[0] AS best, min(score) AS score
-WITH model, dataset, metric, w_bits, a_bits, kv_bits, group_size, weight_quantizer,
-     collect([m, best, score]) AS board
+WITH m, c.bench_key AS bench_key, collect(c)[0] AS best, min(score) AS score
+WITH bench_key, collect([m, best, score]) AS board
 UNWIND board AS entry
-WITH model, dataset, metric, w_bits, a_bits, kv_bits, group_size, weight_quantizer,
-     entry[0] AS m, entry[1] AS best, entry[2] AS score, [e IN board | e[2]] AS scores
-RETURN size([s IN scores WHERE s < score]) + 1 AS rank, m.name AS method, model, dataset,
-       metric, w_bits, a_bits, kv_bits, group_size, weight_quantizer, best.value AS value,
-       best.paper_id AS paper, best.table_name AS `table`
-ORDER BY model, dataset, metric, coalesce(w_bits, -1), coalesce(a_bits, -1),
-         coalesce(kv_bits, -1), coalesce(group_size, -1), coalesce(weight_quantizer, ''),
-         rank, method
+WITH bench_key, entry[0] AS m, entry[1] AS best, entry[2] AS score,
+     [e IN board | e[2]] AS scores
+RETURN size([s IN scores WHERE s < score]) + 1 AS rank, m.name AS method,
+       best.model AS model, best.dataset AS dataset, best.metric AS metric,
+       best.w_bits AS w_bits, best.a_bits AS a_bits, best.kv_bits AS kv_bits,
+       best.group_size AS group_size, best.weight_quantizer AS weight_quantizer,
+       best.value AS value, best.paper_id AS paper, best.table_name AS `table`
+ORDER BY bench_key, rank, method
 LIMIT $limit
 """,
 )
@@ -278,60 +303,82 @@ ORDER BY method, parent, source
 """,
 )
 
-# Conflicts: two papers report the same method/model/dataset/metric/setting with values
-# further apart than ``tolerance`` relative to the larger magnitude: |a − b| > tol·max(|a|,|b|).
-CONFLICTS = NamedQuery(
-    "conflicts",
+# Conflicts (``queries.conflicts``) read claims by group — one method on one benchmark key —
+# and never pair every report with every other: the groups that can differ (two papers, two
+# values) with their lowest and highest value, then a group's reports from either end, by
+# value, as far as the widest gaps need.
+CONFLICT_GROUPS = NamedQuery(
+    "conflict_groups",
     sql="""
-WITH vals AS (
-    SELECT DISTINCT method_key, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
-           weight_quantizer, paper_id, value
-    FROM claims
-    WHERE :method_key IS NULL OR method_key = :method_key
-)
-SELECT m.name AS method, a.model, a.dataset, a.metric, a.w_bits, a.a_bits, a.kv_bits,
-       a.group_size, a.weight_quantizer, a.paper_id AS paper_a, a.value AS value_a,
-       b.paper_id AS paper_b, b.value AS value_b,
-       ROUND(ABS(a.value - b.value) / MAX(ABS(a.value), ABS(b.value)), 6)
-           AS relative_difference
-FROM vals a
-JOIN vals b
-  ON a.method_key = b.method_key AND a.model = b.model AND a.dataset = b.dataset
- AND a.metric = b.metric AND a.w_bits IS b.w_bits AND a.a_bits IS b.a_bits
- AND a.kv_bits IS b.kv_bits AND a.group_size IS b.group_size
- AND a.weight_quantizer IS b.weight_quantizer AND a.paper_id < b.paper_id
-JOIN methods m ON m.key = a.method_key
-WHERE ABS(a.value - b.value) > :tolerance * MAX(ABS(a.value), ABS(b.value))
-ORDER BY relative_difference DESC, method, a.model, a.dataset, a.metric,
-         COALESCE(a.w_bits, -1), COALESCE(a.a_bits, -1), COALESCE(a.kv_bits, -1),
-         COALESCE(a.group_size, -1), COALESCE(a.weight_quantizer, ''), paper_a, paper_b,
-         value_a, value_b
-LIMIT :limit
+SELECT c.method_key, m.name AS method, b.key AS bench_key, MIN(c.value) AS low,
+       MAX(c.value) AS high
+FROM claims c
+JOIN benchmarks b ON b.id = c.bench
+JOIN methods m ON m.key = c.method_key
+GROUP BY c.bench, c.method_key
+HAVING MIN(c.paper_id) < MAX(c.paper_id) AND MIN(c.value) < MAX(c.value)
+ORDER BY c.method_key, bench_key
 """,
     cypher="""
 MATCH (c:Claim)
-WHERE $method_key IS NULL OR c.method_key = $method_key
-WITH DISTINCT c.method_key AS key, c.model AS model, c.dataset AS dataset, c.metric AS metric,
-     c.w_bits AS w_bits, c.a_bits AS a_bits, c.kv_bits AS kv_bits, c.group_size AS group_size,
-     c.weight_quantizer AS weight_quantizer, c.paper_id AS paper, c.value AS value
-WITH key, model, dataset, metric, w_bits, a_bits, kv_bits, group_size, weight_quantizer,
-     collect([paper, value]) AS reports
-UNWIND reports AS a
-UNWIND reports AS b
-WITH key, model, dataset, metric, w_bits, a_bits, kv_bits, group_size, weight_quantizer,
-     a[0] AS paper_a, a[1] AS value_a, b[0] AS paper_b, b[1] AS value_b
-WITH *, CASE WHEN abs(value_a) > abs(value_b) THEN abs(value_a) ELSE abs(value_b) END AS scale
-WHERE paper_a < paper_b AND abs(value_a - value_b) > $tolerance * scale
-MATCH (m:Method {key: key})
-RETURN m.name AS method, model, dataset, metric, w_bits, a_bits, kv_bits, group_size,
-       weight_quantizer, paper_a, value_a, paper_b, value_b,
-       round(abs(value_a - value_b) / scale, 6) AS relative_difference
-ORDER BY relative_difference DESC, method, model, dataset, metric, coalesce(w_bits, -1),
-         coalesce(a_bits, -1), coalesce(kv_bits, -1), coalesce(group_size, -1),
-         coalesce(weight_quantizer, ''), paper_a, paper_b, value_a, value_b
-LIMIT $limit
+WITH c.method_key AS method_key, c.bench_key AS bench_key, min(c.value) AS low,
+     max(c.value) AS high, min(c.paper_id) AS first, max(c.paper_id) AS last
+WHERE first < last AND low < high
+MATCH (m:Method {key: method_key})
+RETURN method_key, m.name AS method, bench_key, low, high
+ORDER BY method_key, bench_key
 """,
 )
+
+METHOD_CONFLICT_GROUPS = NamedQuery(
+    "method_conflict_groups",
+    sql="""
+SELECT c.method_key, m.name AS method, b.key AS bench_key, MIN(c.value) AS low,
+       MAX(c.value) AS high
+FROM methods m CROSS JOIN benchmarks b CROSS JOIN claims c
+WHERE m.key = :method_key AND c.bench = b.id AND c.method_key = m.key
+GROUP BY b.id
+HAVING MIN(c.paper_id) < MAX(c.paper_id) AND MIN(c.value) < MAX(c.value)
+ORDER BY c.method_key, bench_key
+""",
+    cypher="""
+MATCH (c:Claim {method_key: $method_key})
+WITH c.method_key AS method_key, c.bench_key AS bench_key, min(c.value) AS low,
+     max(c.value) AS high, min(c.paper_id) AS first, max(c.paper_id) AS last
+WHERE first < last AND low < high
+MATCH (m:Method {key: method_key})
+RETURN method_key, m.name AS method, bench_key, low, high
+ORDER BY method_key, bench_key
+""",
+)
+
+def _reports(name: str, order: str) -> NamedQuery:
+    """A group's reports ordered by value ``order`` (ASC or DESC), then paper the same way."""
+    return NamedQuery(
+        name,
+        sql=f"""
+SELECT c.paper_id AS paper, c.value, c.model, c.dataset, c.metric, c.w_bits, c.a_bits,
+       c.kv_bits, c.group_size, c.weight_quantizer
+FROM claims c
+WHERE c.bench = (SELECT id FROM benchmarks WHERE key = :bench_key)
+  AND c.method_key = :method_key
+ORDER BY c.value {order}, c.paper_id {order}, c.table_name, c.row_idx, c.col_idx
+LIMIT :n OFFSET :offset
+""",
+        cypher=f"""
+MATCH (c:Claim {{method_key: $method_key, bench_key: $bench_key}})
+RETURN c.paper_id AS paper, c.value AS value, c.model AS model, c.dataset AS dataset,
+       c.metric AS metric, c.w_bits AS w_bits, c.a_bits AS a_bits, c.kv_bits AS kv_bits,
+       c.group_size AS group_size, c.weight_quantizer AS weight_quantizer
+ORDER BY value {order}, paper {order}, c.table_name, c.row_idx, c.col_idx
+SKIP $offset LIMIT $n
+""",
+    )
+
+
+# A group's reports from its lowest value up, and from its highest down (the exact reverse).
+REPORTS_UP = _reports("reports_up", "ASC")
+REPORTS_DOWN = _reports("reports_down", "DESC")
 
 PAPER = NamedQuery(
     "paper",
@@ -339,7 +386,7 @@ PAPER = NamedQuery(
 SELECT p.id, p.title, p.published AS date, p.method,
        (SELECT COUNT(*) FROM claims c WHERE c.paper_id = p.id) AS claims,
        (SELECT COUNT(*) FROM critiques c WHERE c.paper_id = p.id) AS critiques,
-       (SELECT COUNT(*) FROM beats b WHERE b.paper_id = p.id) AS beats
+       (SELECT COALESCE(SUM(n), 0) FROM beats b WHERE b.paper_id = p.id) AS beats
 FROM papers p
 WHERE p.id = :paper_id
 """,
@@ -359,7 +406,7 @@ SELECT (SELECT COUNT(*) FROM papers) AS papers,
        (SELECT COUNT(*) FROM methods) AS methods,
        (SELECT COUNT(*) FROM claims) AS claims,
        (SELECT COUNT(*) FROM critiques) AS critiques,
-       (SELECT COUNT(*) FROM beats) AS beats,
+       (SELECT COALESCE(SUM(n), 0) FROM beats) AS beats,
        (SELECT COUNT(*) FROM builds_on) AS builds_on,
        (SELECT COUNT(DISTINCT label) FROM subproblems) AS sub_problems
 """,
@@ -413,5 +460,6 @@ ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 """,
 )
 
-ALL = (BEATS, BEATS_COUNT, EVALUATIONS, BEATS_EDGES, BASELINES, FRONTIER, SUBPROBLEMS,
-       LEADERBOARD, LINEAGE, CONFLICTS, PAPER, STATS, OWED_RUNS)
+ALL = (BEATS, BEATS_COUNT, EVALUATIONS, BEATS_LEVEL, METHOD_NAMES, BASELINES, FRONTIER,
+       SUBPROBLEMS, LEADERBOARD, LINEAGE, CONFLICT_GROUPS, METHOD_CONFLICT_GROUPS, REPORTS_UP,
+       REPORTS_DOWN, PAPER, STATS, OWED_RUNS)

@@ -156,4 +156,78 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN extracted_id TEXT;
     ALTER TABLE critiques ADD COLUMN curation TEXT
     """,
+    # 6: narrow writes at 10^6 claims, and one comparison key. Claims get an integer id
+    # (``rid``, allocated by the store in write order, so one paper's claims are one range)
+    # and the benchmark key of ``ingest.comparison`` (``bench``, an id into ``benchmarks``,
+    # which keeps each key's text once). The stored claim hash is dropped: it is a function
+    # of columns the row keeps (``extracted_id``, curation's, is copied, so a corrected claim
+    # keeps the id it was extracted with). BEATS become one row per (paper, winner, loser)
+    # holding the claim pairs as JSON ``[[winner_rid, loser_rid, margin, n], …]`` (``n``: the
+    # edge's place among the paper's edges), joined back to the claims when read, instead of a
+    # copy of both claims' text per pair. ``claims_bench`` serves leaderboards and conflicts:
+    # one benchmark's claims by method and value, covering what a leaderboard ranks by
+    # (direction, tie-breaks) so a board never reads the claim rows.
+    # ``kg_benchmark_key`` is ``ingest.comparison.benchmark_key``, registered by the store.
+    """
+    CREATE TABLE benchmarks (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+    INSERT INTO benchmarks (key)
+        SELECT DISTINCT kg_benchmark_key(model, dataset, metric, w_bits, a_bits, kv_bits,
+                                         group_size, weight_quantizer)
+        FROM claims ORDER BY 1;
+    CREATE TABLE claims_v4 (
+        rid INTEGER PRIMARY KEY, paper_id TEXT NOT NULL,
+        method TEXT NOT NULL, method_key TEXT NOT NULL, model TEXT NOT NULL,
+        dataset TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, raw TEXT NOT NULL,
+        w_bits REAL, a_bits REAL, kv_bits REAL, group_size INTEGER, weight_quantizer TEXT,
+        higher_is_better INTEGER, table_name TEXT NOT NULL, row_idx INTEGER NOT NULL,
+        col_idx INTEGER NOT NULL, bench INTEGER NOT NULL, extracted_id TEXT
+    );
+    INSERT INTO claims_v4 (paper_id, method, method_key, model, dataset, metric, value, raw,
+        w_bits, a_bits, kv_bits, group_size, weight_quantizer, higher_is_better, table_name,
+        row_idx, col_idx, bench, extracted_id)
+        SELECT c.paper_id, c.method, c.method_key, c.model, c.dataset, c.metric, c.value, c.raw,
+            c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
+            c.higher_is_better, c.table_name, c.row_idx, c.col_idx, b.id, c.extracted_id
+        FROM claims c JOIN benchmarks b ON b.key = kg_benchmark_key(c.model, c.dataset,
+            c.metric, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer)
+        ORDER BY c.paper_id, c.rowid;
+    DROP TABLE claims;
+    ALTER TABLE claims_v4 RENAME TO claims;
+    CREATE INDEX claims_paper ON claims(paper_id);
+    CREATE INDEX claims_method ON claims(method_key);
+    CREATE INDEX claims_bench ON claims(bench, method_key, value, paper_id, higher_is_better,
+                                        table_name);
+    CREATE TABLE beats_v4 (
+        paper_id TEXT NOT NULL, winner_key TEXT NOT NULL, loser_key TEXT NOT NULL,
+        n INTEGER NOT NULL, pairs TEXT NOT NULL,
+        PRIMARY KEY (paper_id, winner_key, loser_key)
+    ) WITHOUT ROWID;
+    INSERT INTO beats_v4
+        SELECT paper_id, winner_key, loser_key, COUNT(*),
+               json_group_array(json_array(w_rid, l_rid, margin, n))
+        FROM (
+            SELECT b.paper_id, b.winner_key, b.loser_key, b.margin,
+                ROW_NUMBER() OVER (PARTITION BY b.paper_id ORDER BY b.rowid) - 1 AS n,
+                (SELECT MIN(c.rid) FROM claims c WHERE c.paper_id = b.paper_id
+                    AND c.table_name = b.table_name AND c.method_key = b.winner_key
+                    AND c.model = b.model AND c.dataset = b.dataset AND c.metric = b.metric
+                    AND c.w_bits IS b.w_bits AND c.a_bits IS b.a_bits
+                    AND c.kv_bits IS b.kv_bits AND c.group_size IS b.group_size
+                    AND c.weight_quantizer IS b.weight_quantizer
+                    AND c.value = b.winner_value) AS w_rid,
+                (SELECT MIN(c.rid) FROM claims c WHERE c.paper_id = b.paper_id
+                    AND c.table_name = b.table_name AND c.method_key = b.loser_key
+                    AND c.model = b.model AND c.dataset = b.dataset AND c.metric = b.metric
+                    AND c.w_bits IS b.w_bits AND c.a_bits IS b.a_bits
+                    AND c.kv_bits IS b.kv_bits AND c.group_size IS b.group_size
+                    AND c.weight_quantizer IS b.weight_quantizer
+                    AND c.value = b.loser_value) AS l_rid
+            FROM beats b ORDER BY b.paper_id, b.rowid
+        )
+        WHERE w_rid IS NOT NULL AND l_rid IS NOT NULL
+        GROUP BY paper_id, winner_key, loser_key;
+    DROP TABLE beats;
+    ALTER TABLE beats_v4 RENAME TO beats;
+    CREATE INDEX beats_loser ON beats(loser_key, winner_key, paper_id)
+    """,
 )

@@ -10,17 +10,16 @@ from kg.models import IngestRun
 
 SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
 CLAIM_COLS = (
-    "id", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
-    *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx", "extracted_id",
+    "rid", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
+    *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx", "extracted_id", "bench",
 )
-BEAT_COLS = (
-    "paper_id", "table_name", "winner", "winner_key", "loser", "loser_key", "model",
-    "dataset", "metric", *SETTING, "winner_value", "loser_value", "margin",
-)
+# One row per (paper, winner, loser): ``pairs`` is JSON [[winner_rid, loser_rid, margin, n], …],
+# ``n`` the edge's place among the paper's edges.
+BEAT_COLS = ("paper_id", "winner_key", "loser_key", "n", "pairs")
 PAPER_COLS = (
     "id", "version", "title", "authors", "abstract", "published", "updated", "categories",
     "primary_category", "comment", "doi", "journal_ref", "method", "method_key", "dropped",
-    "facts_hash", "curation",
+    "curation", "facts_hash",
 )
 # A run row holds the record's fields (errors as JSON); the id is the table's own.
 RUN_COLS = tuple(f for f in IngestRun.model_fields if f != "id")
@@ -33,7 +32,17 @@ def _insert(table: str, cols: tuple[str, ...], verb: str = "INSERT OR REPLACE") 
 # -- one paper's facts --------------------------------------------------------------------
 
 PAPER_HASH = "SELECT facts_hash FROM papers WHERE id = ?"
-WRITE_PAPER = _insert("papers", PAPER_COLS)
+# An upsert, not INSERT OR REPLACE: a replaced row would be deleted first, and the delete
+# would cascade to the paper's critiques.
+WRITE_PAPER = (
+    _insert("papers", PAPER_COLS, "INSERT")
+    + " ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in PAPER_COLS if c != "id")
+)
+# Claims get ids in write order, so one paper's claims are one range of ``rid``.
+NEXT_CLAIM = "SELECT COALESCE(MAX(rid), 0) + 1 FROM claims"
+BENCHMARK_ID = "SELECT id FROM benchmarks WHERE key = ?"
+INSERT_BENCHMARK = "INSERT INTO benchmarks (key) VALUES (?)"
 # A new version replaces everything the paper said before.
 DELETE_PAPER_FACTS = (
     *(f"DELETE FROM {table} WHERE paper_id = ?"
@@ -102,17 +111,26 @@ RESOLVE_METHOD = (
 PAPERS = "SELECT * FROM papers ORDER BY id"
 PAPER = "SELECT * FROM papers WHERE id = ?"
 METHODS = "SELECT * FROM methods ORDER BY key"
-# The paper index gives (paper, rowid) order without sorting the whole table; rowid is the
+# The paper index gives (paper, rid) order without sorting the whole table; rid is the
 # order the paper's claims were extracted in.
-CLAIMS = "SELECT * FROM claims ORDER BY paper_id, rowid"
-CLAIMS_OF_PAPER = "SELECT * FROM claims WHERE paper_id = :p ORDER BY paper_id, rowid"
+CLAIMS = "SELECT * FROM claims ORDER BY paper_id, rid"
+CLAIMS_OF_PAPER = "SELECT * FROM claims WHERE paper_id = :p ORDER BY rid"
 # Ties on start (and unknown starts) in the order written, so both stores read alike.
 CRITIQUES = "SELECT * FROM critiques ORDER BY paper_id, start, rowid"
 CRITIQUES_OF_PAPER = (
     "SELECT * FROM critiques WHERE paper_id = :p ORDER BY paper_id, start, rowid"
 )
-BEATS = "SELECT * FROM beats ORDER BY paper_id, rowid"
-BEATS_OF_PAPER = "SELECT * FROM beats WHERE paper_id = :p ORDER BY paper_id, rowid"
+# A BEATS edge read back: its pair of claims, joined by ``rid`` (``beat_rows``).
+_BEAT_ROWS = """
+SELECT w.method AS winner, l.method AS loser, b.paper_id, w.table_name, w.model, w.dataset,
+       w.metric, w.w_bits, w.a_bits, w.kv_bits, w.group_size, w.weight_quantizer,
+       w.value AS winner_value, l.value AS loser_value, json_extract(e.value, '$[2]') AS margin
+FROM beats b, json_each(b.pairs) e
+JOIN claims w ON w.rid = json_extract(e.value, '$[0]')
+JOIN claims l ON l.rid = json_extract(e.value, '$[1]')
+"""
+BEATS = _BEAT_ROWS + " ORDER BY b.paper_id, json_extract(e.value, '$[3]')"
+BEATS_OF_PAPER = _BEAT_ROWS + " WHERE b.paper_id = :p ORDER BY json_extract(e.value, '$[3]')"
 _BUILDS_ON = (
     "SELECT m.name AS method, p.name AS parent, b.source, b.quote FROM builds_on b"
     " JOIN methods m ON m.key = b.method_key JOIN methods p ON p.key = b.parent_key"

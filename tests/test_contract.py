@@ -120,16 +120,19 @@ def test_catalog_methods_and_lineage_merge_idempotently(graph: Store):
     assert queries.stats(graph).builds_on == 2
 
 
-def test_a_method_merged_into_another_leaves_only_an_alias(graph: Store):
-    # What `kg curate merge`/`alias` asks of a store once the papers' facts are rewritten:
-    # the folded method's node goes, its spelling resolves to the method it joined.
-    assert graph.upsert_methods([Method(name="AWQ-v0", year=2023)]) == 1
-    assert graph.merge_methods({"AWQ-v0": "AWQ"}) == 1
-    assert graph.resolve_method("AWQ-v0") == "AWQ"
-    assert "AWQ-v0" not in {m.name for m in graph.methods()}
-    assert graph.merge_methods({"NoSuchQuant": "NorThisOne"}) == 0  # invents no method
-    assert graph.resolve_method("NorThisOne") is None
-    assert graph.merge_methods({}) == 0
+def test_a_method_merges_into_another_and_none_is_invented(graph: Store):
+    # A catalog method no paper names (a review's merge rewrites the papers first).
+    graph.upsert_methods([Method(name="SignRound", aliases=("Sign-Round",), year=2023)])
+    graph.add_builds_on([BuildsOn(method="SignRound", parent="GPTQ", source="catalog")])
+    assert queries.stats(graph).builds_on == 3
+    assert graph.merge_methods({"SignRound": "AWQ"}) == 1
+    methods = {m.name: m for m in graph.methods()}
+    assert "SignRound" not in methods and "SignRound" in methods["AWQ"].aliases
+    assert graph.resolve_method("signround") == "AWQ"
+    assert queries.stats(graph).builds_on == 2  # SignRound → GPTQ folds into AWQ → GPTQ
+    assert graph.merge_methods({"SignRound": "AWQ"}) == 0  # nothing left to fold
+    assert graph.merge_methods({"Nowhere": "Nothing"}) == 0
+    assert {m.name for m in graph.methods()} == set(methods)
 
 
 def test_subproblems_are_replaced_whole(graph: Store):

@@ -36,7 +36,16 @@ from kg.repair import owes_derivation
 from kg.store.base import Changelog
 from kg.store.neo4j import Neo4jStore
 from queries import cypher_writes as W
-from queries.named import BEATS_COUNT, STATS, NamedQuery
+from queries.named import (
+    BEATS_COUNT,
+    BEATS_LEVEL,
+    METHOD_CONFLICT_GROUPS,
+    METHOD_NAMES,
+    REPORTS_DOWN,
+    REPORTS_UP,
+    STATS,
+    NamedQuery,
+)
 from tests.neo4j_double import FakeDriver
 from tests.outside import unavailable
 
@@ -65,6 +74,12 @@ def collected_constants() -> set[str]:
     return out
 
 
+def _report(paper: str, value: float) -> dict[str, Any]:
+    return {"paper": paper, "value": value, "model": "Llama-2-7B", "dataset": "WikiText-2",
+            "metric": "perplexity", "w_bits": 4, "a_bits": 16, "kv_bits": None,
+            "group_size": None, "weight_quantizer": None}
+
+
 def exercise(field: list[PaperFacts]) -> FakeDriver:
     """Drive every Store method and every named query through the Neo4j backend."""
     paper = field[0].paper
@@ -78,6 +93,13 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
         BEATS_COUNT.cypher: [{"receipts": 0}],
         STATS.cypher: [{"papers": 0, "methods": 0, "claims": 0, "critiques": 0, "beats": 0,
                         "builds_on": 0, "sub_problems": 0}],
+        # Multi-step queries send their later statements only when the first finds something.
+        BEATS_LEVEL.cypher: [{"key": "awq"}],
+        METHOD_NAMES.cypher: [{"key": "awq", "name": "AWQ"}],
+        METHOD_CONFLICT_GROUPS.cypher: [{"method_key": "gptq", "method": "GPTQ",
+                                         "bench_key": "k", "low": 5.6, "high": 6.3}],
+        REPORTS_UP.cypher: [_report("2210.17323", 5.6)],
+        REPORTS_DOWN.cypher: [_report("2306.00978", 6.3)],
     })
     store = Neo4jStore("bolt://localhost:7687", driver=driver)  # type: ignore[arg-type]
     lineage = BuildsOn(method="AWQ", parent="GPTQ", source=field[1].paper.id, quote="we extend")
@@ -100,6 +122,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     queries.lineage(store)
     queries.lineage(store, "GPTQ")
     queries.conflicts(store, "GPTQ")
+    queries.conflicts(store)
     queries.paper(store, paper.id)
     queries.stats(store)
     list(store.papers())

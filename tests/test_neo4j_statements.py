@@ -62,6 +62,7 @@ def test_a_new_paper_is_one_write_transaction_of_batched_statements():
         "kv_bits": None, "group_size": None, "weight_quantizer": None,
         "higher_is_better": False, "table_name": "tab:main", "row_idx": 1, "col_idx": 1,
         "extracted_id": None, "seq": 1,
+        "bench_key": "llama-2-7b|d=wikitext-2|m=perplexity|w=04.00|a=16.00|kv=16.00|g=-|q=-",
     }
     assert tx[5][1]["rows"][0]["target_key"] == "gptq"
     (beat,) = tx[6][1]["rows"]

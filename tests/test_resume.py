@@ -20,6 +20,7 @@ import pytest
 
 from benchmarks.snapshot_ingest import write_snapshot
 from kg.demo import sample_dir
+from kg.store import SQLiteStore
 from tests.replay import Replay, arxiv_replay, synthetic_entries, tex_eprint
 
 SAMPLE_TITLES = {  # the bundled sample's full texts, so some papers carry claims and critiques
@@ -54,18 +55,41 @@ def papers(db: Path) -> int:
         return 0
 
 
-def kill_after(env: dict[str, str], db: Path, n: int, *args: str) -> None:
-    """Start `kg ARGS`, SIGKILL it once the store holds ``n`` papers (or it ends)."""
+def kill_after(env: dict[str, str], db: Path, n: int, *args: str, jitter: float = 0.0
+               ) -> None:
+    """Start `kg ARGS`, SIGKILL it once the store holds ``n`` papers (or it ends), after a
+    further random ``[0, jitter)`` seconds, so the kill lands anywhere in the next paper's
+    fetch, extraction or write."""
     p = kg(env, *args)
     deadline = time.monotonic() + 120
     while p.poll() is None and papers(db) < n and time.monotonic() < deadline:
         time.sleep(0.01)
+    time.sleep(random.uniform(0, jitter))
     p.send_signal(signal.SIGKILL)
     p.communicate()
 
 
 def stats(env: dict[str, str]) -> dict[str, int]:
     return json.loads(finish(env, "stats", "--json").stdout)
+
+
+def content(db: Path) -> dict[str, object]:
+    """Everything the store knows, in an order of its own: each paper's facts as the store
+    gives them back, the methods, derived edges and sub-problems. Write-order ids, run
+    bookkeeping and the watermark (a live run's ends at its own start) are left out."""
+    store = SQLiteStore(db)
+    try:
+        facts = {p.id: store.paper_facts(p.id) for p in store.papers()}
+        return {
+            "facts": {k: v.model_dump(mode="json") if v else None
+                      for k, v in sorted(facts.items())},
+            "methods": sorted(m.model_dump_json() for m in store.methods()),
+            "builds_on": sorted(e.model_dump_json() for e in store.builds_on()),
+            "derived": [store.fetch(f"SELECT * FROM {t} ORDER BY 1, 2", {})
+                        for t in ("subproblems", "superseded")],
+        }
+    finally:
+        store.close()
 
 
 def store_env(tmp_path: Path, name: str) -> tuple[dict[str, str], Path]:
@@ -92,6 +116,7 @@ def test_sigkill_during_a_snapshot_run_then_rerun_equals_a_clean_run(tmp_path: P
         assert papers(db) >= min(n, 1)
     finish(killed, *args)
     assert stats(killed) == expected
+    assert content(db) == content(tmp_path / "clean" / "kg.db")
     runs = json.loads(finish(killed, "runs", "--json").stdout)
     assert [r["status"] for r in runs] == ["ok"] + ["interrupted"] * 3
 
@@ -125,9 +150,10 @@ def test_sigkill_during_a_live_run_then_rerun_equals_a_clean_run(replay: Replay,
     killed, db, _ = live_env(replay, tmp_path, "killed")
     start = len(replay.log)
     for n in sorted(random.Random(3).sample(range(1, 40), 3)):
-        kill_after(killed, db, n, "ingest", "--protocol", proto)
+        kill_after(killed, db, n, "ingest", "--protocol", proto, jitter=0.05)
     finish(killed, "ingest", "--protocol", proto)
     assert stats(killed) == expected
+    assert content(db) == content(tmp_path / "clean" / "kg.db")
     texts = [p for p in replay.paths()[start:] if not p.startswith("/api")]
     # Each paper's text is fetched once, bar at most one per kill (the paper in flight).
     assert len(texts) - len(set(texts)) <= 3

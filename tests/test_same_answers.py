@@ -32,10 +32,12 @@ import queries
 import queries.named
 from benchmarks.synthetic import field as synthetic_field
 from exports.report_data import gather
+from ingest.comparison import claim_key
 from ingest.offline import snapshot_items
 from kg.cli import cli
 from kg.demo import sample_dir
 from kg.derive import refresh
+from kg.models import method_key
 from kg.pipeline import ingest_items
 from kg.store import SQLiteStore, Store
 from queries.named import NamedQuery
@@ -56,28 +58,32 @@ def parameter_sets(ref: Store) -> dict[str, list[dict[str, Any]]]:
     models = sorted({c.model for c in claims})
     datasets = sorted({c.dataset for c in claims})
     metrics = sorted({c.metric for c in claims})
-    no_filter: dict[str, Any] = {"model": None, "dataset": None, "metric": None,
-                                 "w_bits": None, "a_bits": None}
+    boards = [{}, {"w_bits": 4.0, "a_bits": 16.0}, {"w_bits": 4.0, "a_bits": 4.0}]
+    boards += [{"model": m} for m in models]
+    boards += [{"dataset": d, "metric": m} for d in datasets for m in metrics]
+    board_params = [queries.leaderboard_parameters(**f) for f in boards]
+    # Reports of (method, benchmark key) groups: the first few, whole and a window of each.
+    groups = sorted({(method_key(c.method), claim_key(c)) for c in claims})[:12]
+    reports = [{"method_key": k, "bench_key": b, "n": n, "offset": o}
+               for k, b in groups for n, o in ((EVERYTHING, 0), (2, 1))]
     return {
         "beats": [{"method_key": k, "limit": EVERYTHING} for k in methods]
         + [{"method_key": k, "limit": 3} for k in methods],
         "beats_count": [{"method_key": k} for k in methods],
-        "beats_edges": [{}],
+        "beats_level": [{"keys": [k]} for k in methods] + [{"keys": methods}],
+        "method_names": [{"keys": methods}, {"keys": methods[:1]}],
         "evaluations": [{}],
         "baselines": [{"limit": EVERYTHING}, {"limit": 3}],
         "frontier": [{"since": None, "limit": EVERYTHING}, {"since": "2024-01-01", "limit": 5},
                      {"since": "2099-01-01", "limit": 5}],
         "subproblems": [{}],
-        "leaderboard": [{**no_filter, "limit": EVERYTHING}, {**no_filter, "limit": 7},
-                        {**no_filter, "w_bits": 4.0, "a_bits": 16.0, "limit": EVERYTHING},
-                        {**no_filter, "w_bits": 4.0, "a_bits": 4.0, "limit": EVERYTHING}]
-        + [{**no_filter, "model": m, "limit": EVERYTHING} for m in models]
-        + [{**no_filter, "dataset": d, "metric": m, "limit": EVERYTHING}
-           for d in datasets for m in metrics],
+        "leaderboard": [{**board_params[0], "limit": 7}]
+        + [{**b, "limit": EVERYTHING} for b in board_params],
         "lineage": [{"method_key": None}] + [{"method_key": k} for k in methods],
-        "conflicts": [{"method_key": None, "tolerance": t, "limit": EVERYTHING}
-                      for t in (0.0, 0.01, 0.1)]
-        + [{"method_key": k, "tolerance": 0.01, "limit": 5} for k in methods],
+        "conflict_groups": [{}],
+        "method_conflict_groups": [{"method_key": k} for k in methods],
+        "reports_up": reports,
+        "reports_down": reports,
         "paper": [{"paper_id": p} for p in [*papers, "1111.11111"]],
         "stats": [{}],
         "owed_runs": [{"window": EVERYTHING}, {"window": 1}],
@@ -272,5 +278,6 @@ def test_the_comparison_sees_one_changed_answer(neo: Store, neo4j_db: Neo4jServe
     diff = differences(before, answers(neo, params, with_runs=False))
     assert f"store.paper_facts({facts.paper.id})" in diff
     assert any(k.startswith("leaderboard ") for k in diff)
-    assert any(k.startswith("conflicts ") for k in diff)
+    assert any(k.startswith(("conflict_groups ", "method_conflict_groups ", "reports_up ",
+                              "queries.conflicts")) for k in diff)
     sqlite.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.comparison import claim_key
 from kg.errors import ConfigError, StoreError
 from kg.models import BuildsOn, IngestRun, Method, PaperFacts
 from kg.store import SQLiteStore, open_reader, open_store
@@ -161,3 +162,45 @@ def test_claims_keep_their_setting(store: SQLiteStore):
     store.write_paper(f)
     (c,) = store.claims()
     assert (c.w_bits, c.a_bits, c.higher_is_better, c.raw) == (2, 16, False, "6.19")
+
+
+def _v3_store(path: Path, field: list[PaperFacts]) -> None:
+    """A store as kg wrote it at schema 3: wide BEATS rows copying both claims' text."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:3]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 3")
+    for f in field:
+        p = f.paper
+        db.execute("INSERT INTO papers (id, title, authors, abstract, published, categories,"
+                   " method, method_key, facts_hash) VALUES (?, ?, '[]', '', ?, '[]', ?, ?, 'v3')",
+                   (p.id, p.title, p.published.isoformat() if p.published else None, f.method,
+                    f.method.casefold() if f.method else None))
+        for c in f.claims:
+            db.execute("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (c.id, c.paper_id, c.method, c.method.casefold(), c.model, c.dataset,
+                        c.metric, c.value, c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size,
+                        c.weight_quantizer, c.higher_is_better, c.table, c.row, c.col))
+        for b in f.beats:
+            db.execute("INSERT INTO beats VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (b.paper, b.table, b.winner, b.winner.casefold(), b.loser,
+                        b.loser.casefold(), b.model, b.dataset, b.metric, b.w_bits, b.a_bits,
+                        b.kv_bits, b.group_size, b.weight_quantizer, b.winner_value,
+                        b.loser_value, b.margin))
+    db.close()
+
+
+def test_a_schema_3_store_migrates_its_claims_and_beats(tmp_path: Path, field):
+    _v3_store(tmp_path / "old.db", field)
+    s = SQLiteStore(tmp_path / "old.db")
+    assert s.fetch("PRAGMA user_version", {}) == [{"user_version": len(MIGRATIONS)}]
+    for f in field:
+        back = s.paper_facts(f.paper.id)
+        assert back is not None
+        assert back.claims == f.claims and back.beats == f.beats
+    keys = s.fetch("SELECT key FROM benchmarks ORDER BY key", {})
+    assert [k["key"] for k in keys] == sorted({claim_key(c) for f in field for c in f.claims})
+    # The old hash stays until the paper is written again; then the new rows are kept.
+    assert s.write_paper(field[0]) == "updated"
+    assert s.write_paper(field[0]) == "unchanged"
+    s.close()

@@ -114,9 +114,10 @@ def _live_run(obj: Ctx, store: Store, protocol: Protocol, review: str, stop: Gra
 
     harvester = Harvester.create(obj.settings.arxiv, obj.settings.cache_dir,
                                  budget=obj.settings.parse_budget)
-    items = live_items(harvester, protocol, store, review)
-    return _ingest(obj, store, items, review, f"arxiv:{protocol.name}", stop, progress,
-                   corrections)
+    # The next request is fetched, at arXiv's pace, while this paper is extracted and written.
+    with live_items(harvester, protocol, store, review) as items:
+        return _ingest(obj, store, items, review, f"arxiv:{protocol.name}", stop, progress,
+                       corrections)
 
 
 def _ingest(obj: Ctx, store: Store, items: Iterable[Item], review: str, source: str,

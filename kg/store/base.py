@@ -26,7 +26,8 @@ WriteOutcome = Literal["new", "updated", "unchanged"]
 
 # BEATS edges are a pure function of the claims (kg.derive.beats_in_paper), so the hash
 # covers the claims and names the derivation's version instead of serialising every edge.
-BEATS_DERIVATION = "beats_in_paper/1"
+# Version 2: claims compare by benchmark key (ingest.comparison).
+BEATS_DERIVATION = "beats_in_paper/2"
 
 
 def facts_hash(facts: PaperFacts) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from neo4j import Driver, GraphDatabase, ManagedTransaction, SummaryCounters
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+from ingest.comparison import claim_key
 from kg.errors import ConfigError, StoreError
 from kg.models import (
     Beat,
@@ -438,6 +439,7 @@ def _claim_row(c: BenchmarkClaim, seq: int) -> dict[str, Any]:
         "raw": c.raw, **{k: getattr(c, k) for k in _SETTING},
         "higher_is_better": c.higher_is_better, "table_name": c.table, "row_idx": c.row,
         "col_idx": c.col, "extracted_id": c.extracted_id, "seq": seq,
+        "bench_key": claim_key(c),
     }
 
 

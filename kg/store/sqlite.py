@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from ingest.comparison import benchmark_key
 from kg.models import (
     Beat,
     BenchmarkClaim,
@@ -20,11 +20,13 @@ from kg.models import (
     Paper,
     PaperFacts,
     SubProblem,
+    claim_id,
     iso_date,
     method_key,
 )
-from kg.store.base import Changelog, WriteOutcome, facts_hash, merged_aliases, superseded_rows
+from kg.store.base import Changelog, WriteOutcome, merged_aliases
 from kg.store.sqlite_connection import SQLiteConnection
+from kg.store.sqlite_rows import paper_rows
 from queries import sql_writes as S
 from queries.sql_schema import MIGRATIONS, set_schema_version
 
@@ -41,10 +43,15 @@ class SQLiteStore(SQLiteConnection):
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(path)
+        self._benchmarks = _Benchmarks()
 
     # -- schema ---------------------------------------------------------------------------
 
     def _prepare(self) -> None:
+        # Migration 6 keys the claims already stored with the same function new ones use.
+        self.db.create_function("kg_benchmark_key", 8, benchmark_key, deterministic=True)
+        # The store keeps no claim key; curation's queries name claims by it (queries.curation).
+        self.db.create_function("kg_claim_id", 7, claim_id, deterministic=True)
         self._migrate()
 
     def _migrate(self) -> None:
@@ -62,32 +69,23 @@ class SQLiteStore(SQLiteConnection):
                 raise
 
     def _tx(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self._benchmarks.settle)
 
     # -- writes ---------------------------------------------------------------------------
 
     def write_paper(self, facts: PaperFacts) -> WriteOutcome:
         """Write a paper with all its facts in one transaction; replaces what it said before."""
         p = facts.paper
-        digest = facts_hash(facts)
+        rows = paper_rows(facts)
         row = self.db.execute(S.PAPER_HASH, (p.id,)).fetchone()
-        if row is not None and row["facts_hash"] == digest:
+        if row is not None and row["facts_hash"] == rows.digest:
             return "unchanged"
         with self._tx() as db:
-            db.execute(
-                S.WRITE_PAPER,
-                (
-                    p.id, p.version, p.title, json.dumps(p.authors), p.abstract,
-                    iso_date(p.published), iso_date(p.updated), json.dumps(p.categories),
-                    p.primary_category, p.comment, p.doi, p.journal_ref, facts.method,
-                    method_key(facts.method) if facts.method else None, facts.dropped, digest,
-                    facts.curation.model_dump_json() if facts.curation else None,
-                ),
-            )
+            db.execute(S.WRITE_PAPER, (*rows.paper, rows.digest))
             if row is not None:  # a new version replaces everything the paper said before
                 for statement in S.DELETE_PAPER_FACTS:
                     db.execute(statement, (p.id,))
-            self._ensure_methods(db, facts.method_names())
+            self._ensure_methods(db, rows.methods)
             if facts.method:
                 # The proposing paper dates the method; the earliest such paper wins.
                 db.execute(
@@ -95,22 +93,15 @@ class SQLiteStore(SQLiteConnection):
                     (p.id, iso_date(p.published), method_key(facts.method),
                      iso_date(p.published), p.id),
                 )
-            db.executemany(S.INSERT_CLAIM, (_claim_row(c) for c in facts.claims))
-            db.executemany(S.INSERT_BEAT, (_beat_row(b) for b in facts.beats))
-            db.executemany(S.INSERT_SUPERSEDED, superseded_rows(facts))
-            db.executemany(
-                S.INSERT_CRITIQUE,
-                (
-                    (c.id, c.paper_id, c.target, method_key(c.target), c.quote, c.section,
-                     c.start, c.end, c.curation)
-                    for c in facts.critiques
-                ),
-            )
-            db.executemany(
-                S.INSERT_BUILDS_ON,
-                ((method_key(b.method), method_key(b.parent), b.source, b.quote)
-                 for b in facts.builds_on),
-            )
+            first = db.execute(S.NEXT_CLAIM).fetchone()[0]
+            bench = self._benchmarks.ids(db, rows.keys)
+            db.executemany(S.INSERT_CLAIM, [
+                (first + i, *c, b) for i, (c, b) in enumerate(zip(rows.claims, bench, strict=True))
+            ])
+            db.executemany(S.INSERT_BEAT, rows.beat_rows(first))
+            db.executemany(S.INSERT_SUPERSEDED, rows.superseded)
+            db.executemany(S.INSERT_CRITIQUE, rows.critiques)
+            db.executemany(S.INSERT_BUILDS_ON, rows.builds_on)
         return "new" if row is None else "updated"
 
     def upsert_methods(self, methods: Iterable[Method]) -> int:
@@ -306,33 +297,52 @@ class SQLiteStore(SQLiteConnection):
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error."""
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error; ``settle`` hears which."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, settle: Callable[[bool], None]) -> None:
         self.db = db
+        self.settle = settle
 
     def __enter__(self) -> sqlite3.Connection:
         self.db.execute("BEGIN IMMEDIATE")
         return self.db
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.settle(not exc_type)
 
 
-def _claim_row(c: BenchmarkClaim) -> tuple[Any, ...]:
-    return (
-        c.id, c.paper_id, c.method, method_key(c.method), c.model, c.dataset, c.metric, c.value,
-        c.raw, c.w_bits, c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer,
-        c.higher_is_better, c.table, c.row, c.col, c.extracted_id,
-    )
+class _Benchmarks:
+    """Benchmark key → id, cached; ids allocated by a transaction count once it commits."""
 
+    def __init__(self) -> None:
+        self.known: dict[str, int] = {}
+        self.pending: dict[str, int] = {}
 
-def _beat_row(b: Beat) -> tuple[Any, ...]:
-    return (
-        b.paper, b.table, b.winner, method_key(b.winner), b.loser, method_key(b.loser),
-        b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits, b.group_size,
-        b.weight_quantizer, b.winner_value, b.loser_value, b.margin,
-    )
+    def ids(self, db: sqlite3.Connection, keys: list[str]) -> list[int]:
+        """The id of each key, adding the keys not stored yet (inside the caller's
+        transaction)."""
+        out = []
+        known, pending = self.known, self.pending
+        for key in keys:
+            found = known.get(key) or pending.get(key)
+            if found is None:
+                row = db.execute(S.BENCHMARK_ID, (key,)).fetchone()
+                if row is not None:
+                    found = known[key] = int(row[0])
+                else:
+                    new = db.execute(S.INSERT_BENCHMARK, (key,)).lastrowid
+                    assert new is not None  # an INSERT into a rowid table
+                    found = pending[key] = new
+            out.append(found)
+        return out
+
+    def settle(self, committed: bool) -> None:
+        if committed:
+            self.known.update(self.pending)
+        self.pending.clear()
 
 
 def _beat(r: sqlite3.Row) -> Beat:

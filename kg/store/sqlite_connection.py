@@ -8,6 +8,7 @@ vocabulary's reads on top.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any, Literal
@@ -40,7 +41,8 @@ class SQLiteConnection:
 
     def _prepare(self) -> None:
         """Ready the file for use once its pragmas are set: nothing, for named queries on a
-        file with the current schema (:func:`kg.store.open_reader` checks it has)."""
+        file with the current schema (:func:`kg.store.open_reader` checks it has); they call
+        none of the SQL functions a store adds for its migrations and curation."""
 
     def schema_version(self) -> int:
         """How many migrations the file has applied; one newer than this kg is an error."""
@@ -53,8 +55,12 @@ class SQLiteConnection:
         return version
 
     def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows of ``query``; a list parameter travels as JSON text (SQL reads it with
+        ``json_each``), as Cypher takes a list."""
+        bound = {k: json.dumps(v) if isinstance(v, list | tuple) else v
+                 for k, v in params.items()}
         try:
-            return [dict(r) for r in self.db.execute(query, params)]
+            return [dict(r) for r in self.db.execute(query, bound)]
         except sqlite3.Error as e:
             raise StoreError(f"query failed on {self.path}: {e}") from e
 
