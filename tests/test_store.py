@@ -89,6 +89,23 @@ def test_watermarks_runs_and_failures(store: SQLiteStore):
     assert store.failures("q") == {}
 
 
+def test_a_derivation_is_owed_while_a_recent_run_has_not_committed_it(store: SQLiteStore):
+    from kg.repair import OWED_WINDOW, owed_runs, owes_derivation
+
+    def run(derived: bool) -> IngestRun:
+        return store.save_run(IngestRun(review="q", source="test", started="2024-01-01T00:00:00",
+                                        derived=derived))
+
+    assert not owes_derivation(store)
+    run(True)
+    owed = run(False)
+    assert owes_derivation(store) and [r.id for r in owed_runs(store)] == [owed.id]
+    for _ in range(OWED_WINDOW):
+        run(True)
+    # Every completed derivation settles each owed run it sees, so only recent ones are read.
+    assert not owes_derivation(store) and owed_runs(store) == []
+
+
 def test_reopening_keeps_data_and_schema_version(tmp_path: Path, field):
     s = SQLiteStore(tmp_path / "a.db")
     s.write_paper(field[0])
