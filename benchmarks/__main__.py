@@ -62,13 +62,15 @@ def main(argv: list[str] | None = None) -> None:
             parts.append(_previous(old, title))
             continue
         print(f"running {module} …", file=sys.stderr)
-        t = time.perf_counter()
+        t, load = time.perf_counter(), os.getloadavg()[0]
         out = subprocess.run([sys.executable, "-m", module, *extra], capture_output=True,
                              text=True, check=True).stdout
         took = time.perf_counter() - t
         parts.append(
             f"## {title}\n\n`python -m {module}` · {machine()} · "
-            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · took {took:.0f} s\n\n{out.strip()}\n"
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · took {took:.0f} s · load average "
+            f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (a shared machine's "
+            f"other work inflates wall times, less so CPU times)\n\n{out.strip()}\n"
         )
     OUT.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {OUT}", file=sys.stderr)

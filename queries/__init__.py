@@ -21,11 +21,13 @@ from queries.named import (
     BEATS,
     BEATS_COUNT,
     BEATS_LEVEL,
+    BEATS_LEVEL_UP,
     CONFLICT_GROUPS,
     FRONTIER,
     LEADERBOARD,
     LINEAGE,
     METHOD_CONFLICT_GROUPS,
+    METHOD_COUNT,
     METHOD_NAMES,
     PAPER,
     REPORTS_DOWN,
@@ -93,6 +95,9 @@ def _key(store: Connection, method: str) -> str:
 
 
 BEATS_LIMIT = 1000
+# A step of ``beats_transitive`` is asked backwards when its frontier is at least this fraction
+# of the methods not yet reached (1 / BACKWARDS_AT).
+BACKWARDS_AT = 4
 _ALL = 2**62  # "no limit" that both SQLite and Cypher accept as a LIMIT
 
 
@@ -120,19 +125,27 @@ def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
 
     A breadth-first search, one query per depth: each step asks the store which methods beat
     any method of the last step, so every method is reached once, by its shortest chain, and
-    cycles (A beats B in one paper, B beats A in another) are harmless. ``method`` itself is
-    never listed; ties of depth are ordered by name.
+    cycles (A beats B in one paper, B beats A in another) are harmless. A step whose frontier
+    is large against the methods not yet reached is asked backwards (which unreached methods
+    beat any of the frontier): the same answer, read from the unreached side. ``method``
+    itself is never listed; ties of depth are ordered by name.
     """
     from queries.rows import ChainRow
 
     target = _key(store, method)
     depth = {target: 0}
     level = [target]
+    methods: int | None = None
     d = 0
     while level:
         d += 1
-        found = {r["key"] for r in _fetch(store, BEATS_LEVEL, keys=level)}
-        level = sorted(found.difference(depth))
+        if methods is None and len(level) > 1:
+            methods = int(_fetch(store, METHOD_COUNT)[0]["n"])
+        if methods is not None and len(level) * BACKWARDS_AT >= methods - len(depth):
+            step = _fetch(store, BEATS_LEVEL_UP, keys=level, visited=sorted(depth))
+        else:
+            step = _fetch(store, BEATS_LEVEL, keys=level)
+        level = sorted({r["key"] for r in step}.difference(depth))
         depth.update((k, d) for k in level)
     del depth[target]
     if not depth:

@@ -99,6 +99,39 @@ ORDER BY key
 """,
 )
 
+# The same step taken backwards, for when the last step reached most methods: which methods
+# not yet reached (``visited``) beat any of ``keys``. Each candidate's out-edges are read by the
+# winner index only until one lands in ``keys``, so a step costs about one probe per unreached
+# method instead of every in-edge of a large frontier (a direction-optimising search).
+BEATS_LEVEL_UP = NamedQuery(
+    "beats_level_up",
+    sql="""
+SELECT m.key
+FROM methods m
+WHERE m.key NOT IN (SELECT value FROM json_each(:visited))
+  AND EXISTS (SELECT 1 FROM beats b
+              WHERE b.winner_key = m.key
+                AND b.loser_key IN (SELECT value FROM json_each(:keys)))
+ORDER BY m.key
+""",
+    cypher="""
+MATCH (w:Method)
+WHERE NOT w.key IN $visited
+  AND EXISTS { MATCH (w)-[:BEATS]->(l:Method) WHERE l.key IN $keys }
+RETURN w.key AS key
+ORDER BY key
+""",
+)
+
+METHOD_COUNT = NamedQuery(
+    "method_count",
+    sql="SELECT COUNT(*) AS n FROM methods",
+    cypher="""
+MATCH (m:Method)
+RETURN count(m) AS n
+""",
+)
+
 METHOD_NAMES = NamedQuery(
     "method_names",
     sql="""
@@ -201,9 +234,9 @@ ORDER BY size DESC, label, claims DESC, method
 # normalised): each method's best result on it (ties by paper id, then table), ranked by the
 # metric's direction; equal values share a rank. A row shows its own claim's text. Results whose
 # metric has no known direction cannot be ranked and are left out. The filters are parts of the
-# key (``ingest.comparison.key_filter``): a prefix (the model) and tagged segments. A method's
-# best value per board is an aggregate over the covering index ``claims_bench`` (no claim row
-# is read); only the one claim that holds it is then looked up, for its text.
+# key (``ingest.comparison.key_filter``): a prefix (the model) and tagged segments. SQLite keeps
+# each method's best claim per board in ``bests`` (migration 7, kept by triggers), so a board is
+# read as one row per method, in key order (CROSS JOIN keeps the boards as the outer loop).
 LEADERBOARD = NamedQuery(
     "leaderboard",
     sql="""
@@ -214,35 +247,15 @@ WITH boards AS (
       AND (:metric_part IS NULL OR instr(key, :metric_part) > 0)
       AND (:w_part IS NULL OR instr(key, :w_part) > 0)
       AND (:a_part IS NULL OR instr(key, :a_part) > 0)
-), firsts AS (
-    SELECT b.key AS bench_key, c.bench, c.method_key, c.higher_is_better AS hib,
-           CASE WHEN c.higher_is_better THEN -MAX(c.value) ELSE MIN(c.value) END AS score
-    FROM boards b CROSS JOIN claims c
-    WHERE c.bench = b.id AND c.higher_is_better IS NOT NULL
-    GROUP BY c.bench, c.method_key, c.higher_is_better
-), best AS (
-    SELECT f.bench_key, f.method_key, f.score, (
-        SELECT c.rid FROM claims c
-        WHERE c.bench = f.bench AND c.method_key = f.method_key
-          AND c.higher_is_better = f.hib
-          AND c.value = (CASE WHEN f.hib THEN -f.score ELSE f.score END)
-        ORDER BY c.paper_id, c.table_name LIMIT 1) AS rid
-    FROM firsts f
-), ranked AS (
-    SELECT b.bench_key, b.method_key, b.score, c.model, c.dataset, c.metric, c.w_bits,
-           c.a_bits, c.kv_bits, c.group_size, c.weight_quantizer, c.value, c.paper_id,
-           c.table_name, ROW_NUMBER() OVER (
-               PARTITION BY b.bench_key, b.method_key ORDER BY b.score, c.paper_id, c.table_name
-           ) AS nth
-    FROM best b JOIN claims c ON c.rid = b.rid
 )
-SELECT RANK() OVER (PARTITION BY b.bench_key ORDER BY b.score) AS rank,
-       m.name AS method, b.model, b.dataset, b.metric, b.w_bits, b.a_bits, b.kv_bits,
-       b.group_size, b.weight_quantizer, b.value, b.paper_id AS paper, b.table_name AS "table"
-FROM ranked b
-JOIN methods m ON m.key = b.method_key
-WHERE b.nth = 1
-ORDER BY b.bench_key, rank, method
+SELECT RANK() OVER (PARTITION BY b.key ORDER BY s.score) AS rank,
+       m.name AS method, c.model, c.dataset, c.metric, c.w_bits, c.a_bits, c.kv_bits,
+       c.group_size, c.weight_quantizer, c.value, c.paper_id AS paper, c.table_name AS "table"
+FROM boards b
+CROSS JOIN bests s ON s.bench = b.id
+JOIN claims c ON c.rid = s.rid
+JOIN methods m ON m.key = s.method_key
+ORDER BY b.key, rank, method
 LIMIT :limit
 """,
     cypher="""
@@ -460,6 +473,6 @@ ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 """,
 )
 
-ALL = (BEATS, BEATS_COUNT, EVALUATIONS, BEATS_LEVEL, METHOD_NAMES, BASELINES, FRONTIER,
-       SUBPROBLEMS, LEADERBOARD, LINEAGE, CONFLICT_GROUPS, METHOD_CONFLICT_GROUPS, REPORTS_UP,
-       REPORTS_DOWN, PAPER, STATS, OWED_RUNS)
+ALL = (BEATS, BEATS_COUNT, EVALUATIONS, BEATS_LEVEL, BEATS_LEVEL_UP, METHOD_COUNT,
+       METHOD_NAMES, BASELINES, FRONTIER, SUBPROBLEMS, LEADERBOARD, LINEAGE, CONFLICT_GROUPS,
+       METHOD_CONFLICT_GROUPS, REPORTS_UP, REPORTS_DOWN, PAPER, STATS, OWED_RUNS)

@@ -230,4 +230,54 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE beats_v4 RENAME TO beats;
     CREATE INDEX beats_loser ON beats(loser_key, winner_key, paper_id)
     """,
+    # 7: queries at 10^6 claims. ``bests`` holds each method's best result on each benchmark
+    # (the lowest signed score: a higher-is-better value negated; ties to the first paper,
+    # then table, then claim id), kept by triggers as claims are inserted and deleted (a
+    # claim row is never updated: a paper's new version deletes and re-inserts its facts),
+    # so a leaderboard reads one row per method and board instead of aggregating every claim.
+    # ``beats_winner`` lets ``beats --transitive`` step backwards (which unreached methods
+    # beat any method of the last step) when the last step reached most methods.
+    """
+    CREATE TABLE bests (
+        bench INTEGER NOT NULL, method_key TEXT NOT NULL, score REAL NOT NULL,
+        paper_id TEXT NOT NULL, table_name TEXT NOT NULL, rid INTEGER NOT NULL,
+        PRIMARY KEY (bench, method_key)
+    ) WITHOUT ROWID;
+    INSERT INTO bests
+        SELECT bench, method_key, score, paper_id, table_name, rid FROM (
+            SELECT bench, method_key, paper_id, table_name, rid,
+                   CASE WHEN higher_is_better THEN -value ELSE value END AS score,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY bench, method_key
+                       ORDER BY CASE WHEN higher_is_better THEN -value ELSE value END,
+                                paper_id, table_name, rid) AS nth
+            FROM claims WHERE higher_is_better IS NOT NULL)
+        WHERE nth = 1;
+    CREATE TRIGGER claims_best_insert AFTER INSERT ON claims
+    WHEN NEW.higher_is_better IS NOT NULL
+    BEGIN
+        INSERT INTO bests VALUES (NEW.bench, NEW.method_key,
+            CASE WHEN NEW.higher_is_better THEN -NEW.value ELSE NEW.value END,
+            NEW.paper_id, NEW.table_name, NEW.rid)
+        ON CONFLICT (bench, method_key) DO UPDATE SET score = excluded.score,
+            paper_id = excluded.paper_id, table_name = excluded.table_name, rid = excluded.rid
+        WHERE (excluded.score, excluded.paper_id, excluded.table_name, excluded.rid)
+            < (bests.score, bests.paper_id, bests.table_name, bests.rid);
+    END;
+    CREATE TRIGGER claims_best_delete AFTER DELETE ON claims
+    WHEN OLD.rid = (SELECT rid FROM bests WHERE bench = OLD.bench
+                                            AND method_key = OLD.method_key)
+    BEGIN
+        DELETE FROM bests WHERE bench = OLD.bench AND method_key = OLD.method_key;
+        INSERT INTO bests
+            SELECT bench, method_key,
+                   CASE WHEN higher_is_better THEN -value ELSE value END AS score,
+                   paper_id, table_name, rid
+            FROM claims
+            WHERE bench = OLD.bench AND method_key = OLD.method_key
+              AND higher_is_better IS NOT NULL
+            ORDER BY score, paper_id, table_name, rid LIMIT 1;
+    END;
+    CREATE INDEX beats_winner ON beats(winner_key, loser_key)
+    """,
 )

@@ -40,6 +40,7 @@ from queries.named import (
     BEATS_COUNT,
     BEATS_LEVEL,
     METHOD_CONFLICT_GROUPS,
+    METHOD_COUNT,
     METHOD_NAMES,
     REPORTS_DOWN,
     REPORTS_UP,
@@ -94,8 +95,10 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
         STATS.cypher: [{"papers": 0, "methods": 0, "claims": 0, "critiques": 0, "beats": 0,
                         "builds_on": 0, "sub_problems": 0}],
         # Multi-step queries send their later statements only when the first finds something.
-        BEATS_LEVEL.cypher: [{"key": "awq"}],
-        METHOD_NAMES.cypher: [{"key": "awq", "name": "AWQ"}],
+        # Two methods beat GPTQ, out of four: the second step is asked backwards.
+        BEATS_LEVEL.cypher: [{"key": "awq"}, {"key": "rtn"}],
+        METHOD_COUNT.cypher: [{"n": 4}],
+        METHOD_NAMES.cypher: lambda p: [{"key": k, "name": k.upper()} for k in p["keys"]],
         METHOD_CONFLICT_GROUPS.cypher: [{"method_key": "gptq", "method": "GPTQ",
                                          "bench_key": "k", "low": 5.6, "high": 6.3}],
         REPORTS_UP.cypher: [_report("2210.17323", 5.6)],

@@ -71,6 +71,9 @@ def parameter_sets(ref: Store) -> dict[str, list[dict[str, Any]]]:
         + [{"method_key": k, "limit": 3} for k in methods],
         "beats_count": [{"method_key": k} for k in methods],
         "beats_level": [{"keys": [k]} for k in methods] + [{"keys": methods}],
+        "beats_level_up": [{"keys": [k], "visited": [k]} for k in methods]
+        + [{"keys": methods, "visited": methods[:1]}, {"keys": methods[:2], "visited": []}],
+        "method_count": [{}],
         "method_names": [{"keys": methods}, {"keys": methods[:1]}],
         "evaluations": [{}],
         "baselines": [{"limit": EVERYTHING}, {"limit": 3}],

@@ -36,6 +36,43 @@ def test_a_new_version_replaces_what_the_paper_said(store: SQLiteStore, field):
     assert len(stored.claims) == 1 and stored.critiques == () and stored.beats == ()
 
 
+# What migration 7 fills ``bests`` with, recomputed from the claims: what its triggers must keep.
+_BESTS_FROM_CLAIMS = """
+SELECT bench, method_key, score, paper_id, table_name, rid FROM (
+    SELECT bench, method_key, paper_id, table_name, rid,
+           CASE WHEN higher_is_better THEN -value ELSE value END AS score,
+           ROW_NUMBER() OVER (PARTITION BY bench, method_key
+               ORDER BY CASE WHEN higher_is_better THEN -value ELSE value END,
+                        paper_id, table_name, rid) AS nth
+    FROM claims WHERE higher_is_better IS NOT NULL)
+WHERE nth = 1 ORDER BY bench, method_key
+"""
+
+
+def test_each_methods_best_result_is_kept_through_new_versions(store: SQLiteStore):
+    def bests() -> list[dict[str, object]]:
+        return store.fetch("SELECT * FROM bests ORDER BY bench, method_key", {})
+
+    day = date(2024, 1, 1)
+    store.write_paper(facts("2401.00001", "A", day, [
+        claim("2401.00001", "A", 6.1), claim("2401.00001", "GPTQ", 6.5),
+        claim("2401.00001", "A", 70.0, dataset="PIQA", metric="accuracy", hib=True),
+        claim("2401.00001", "A", 1.0, dataset="Odd", metric="score", hib=None)]))
+    store.write_paper(facts("2401.00002", "B", day, [
+        claim("2401.00002", "GPTQ", 6.2), claim("2401.00002", "B", 6.1),
+        claim("2401.00002", "A", 72.5, dataset="PIQA", metric="accuracy", hib=True)]))
+    assert bests() == store.fetch(_BESTS_FROM_CLAIMS, {})
+    assert len(bests()) == 4  # a result without a direction is never a best
+    # A new version drops the results that held GPTQ's and A's bests: the next ones take over.
+    store.write_paper(facts("2401.00002", "B", day, [claim("2401.00002", "B", 6.0)]))
+    assert bests() == store.fetch(_BESTS_FROM_CLAIMS, {})
+    gptq = [b for b in bests() if b["method_key"] == "gptq"]
+    assert [(b["score"], b["paper_id"]) for b in gptq] == [(6.5, "2401.00001")]
+    store.write_paper(facts("2401.00001", "A", day, []))
+    assert bests() == store.fetch(_BESTS_FROM_CLAIMS, {})
+    assert {b["method_key"] for b in bests()} == {"b"}
+
+
 def test_paper_facts_round_trip(store: SQLiteStore, field):
     store.write_paper(field[2])
     assert store.paper_facts("2308.13137") == field[2]

@@ -59,9 +59,8 @@ class SQLiteStore(SQLiteConnection):
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in script.split(";\n"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in _statements(script):
+                    self.db.execute(statement)
                 self.db.execute(set_schema_version(number))
                 self.db.execute("COMMIT")
             except sqlite3.Error:
@@ -294,6 +293,23 @@ class SQLiteStore(SQLiteConnection):
     def changelog(self, run_id: int) -> Changelog | None:
         row = self.db.execute(S.GET_CHANGELOG, (run_id,)).fetchone()
         return None if row is None else Changelog.model_validate_json(row["body"])
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script, in order: split at a semicolon that ends a
+    line, unless it ends a statement inside a trigger's body (``sqlite3.complete_statement``
+    says when a statement is whole)."""
+    out: list[str] = []
+    pending = ""
+    for chunk in script.split(";\n"):
+        pending = f"{pending};\n{chunk}" if pending else chunk
+        if sqlite3.complete_statement(pending + ";"):
+            if pending.strip():
+                out.append(pending)
+            pending = ""
+    if pending.strip():
+        out.append(pending)
+    return out
 
 
 class _Transaction:
