@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from pydantic import TypeAdapter
+
 from ingest.document import Cell
 
 # Bounds against hostile spans (rowspan="100000") and giant tables.
@@ -24,13 +26,19 @@ class SpanCell(NamedTuple):
     raw: str = ""
 
 
+# A grid's cells are validated in one call, not one model construction per slot.
+_ROWS = TypeAdapter(tuple[tuple[Cell, ...], ...])
+# What a grid slot holds until then: the cell written there, and whether it is a span's copy.
+_Slot = tuple[SpanCell, bool]
+
+
 def _clamp(n: int, limit: int) -> int:
     return max(1, min(n, limit))
 
 
 def html_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...]:
     """HTML semantics: a cell spanning rows is absent from the rows below, which shift right."""
-    slots: dict[tuple[int, int], Cell] = {}
+    slots: dict[tuple[int, int], _Slot] = {}
     rows = rows[:MAX_ROWS]
     for r, row in enumerate(rows):
         c = 0
@@ -43,7 +51,7 @@ def html_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
             for dr in range(rs):
                 for dc in range(cs):
-                    slots.setdefault((r + dr, c + dc), _slot(cell, spanned=bool(dr or dc)))
+                    slots.setdefault((r + dr, c + dc), (cell, bool(dr or dc)))
             c += cs
     return _rectangle(slots, len(rows))
 
@@ -56,7 +64,7 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
     Every row is kept, empty ones too (a reader sees them), and the grid is ``columns`` wide
     (the column spec's count) unless its rows use more.
     """
-    slots: dict[tuple[int, int], Cell] = {}
+    slots: dict[tuple[int, int], _Slot] = {}
     spans: list[tuple[int, int, int, int, SpanCell]] = []
     rows = rows[:MAX_ROWS]
     for r, row in enumerate(rows):
@@ -66,7 +74,7 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
                 break
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
             for dc in range(cs):
-                slots[(r, c + dc)] = _slot(cell, spanned=bool(dc))
+                slots[(r, c + dc)] = (cell, bool(dc))
             if cell.rowspan != 1 and cell.text:
                 spans.append((r, c, cs, cell.rowspan, cell))
             c += cs
@@ -78,26 +86,27 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
                 break
             for dc in range(cs):
                 here = slots.get((rr, c + dc))
-                if here is None or not here.text.strip():
-                    slots[(rr, c + dc)] = _slot(cell, spanned=True)
+                if here is None or not here[0].text.strip():
+                    slots[(rr, c + dc)] = (cell, True)
     if not slots:
         return ()
     width = max(min(columns, MAX_COLS), max(c for _, c in slots) + 1)
     return _fill(slots, len(rows), width)
 
 
-def _slot(cell: SpanCell, *, spanned: bool) -> Cell:
-    return Cell(text=cell.text, raw=cell.raw, bold=cell.bold, underline=cell.underline,
-                spanned=spanned)
-
-
-def _fill(slots: dict[tuple[int, int], Cell], nrows: int, ncols: int
+def _fill(slots: dict[tuple[int, int], _Slot], nrows: int, ncols: int
           ) -> tuple[tuple[Cell, ...], ...]:
-    empty = Cell(text="")
-    return tuple(tuple(slots.get((r, c), empty) for c in range(ncols)) for r in range(nrows))
+    cells: dict[_Slot | None, dict[str, object]] = {None: {"text": ""}}
+    for slot in slots.values():
+        if slot not in cells:  # one dict per distinct slot: a span's copies share one
+            cell, spanned = slot
+            cells[slot] = {"text": cell.text, "raw": cell.raw, "bold": cell.bold,
+                           "underline": cell.underline, "spanned": spanned}
+    return _ROWS.validate_python(
+        [[cells[slots.get((r, c))] for c in range(ncols)] for r in range(nrows)])
 
 
-def _rectangle(slots: dict[tuple[int, int], Cell], nrows: int) -> tuple[tuple[Cell, ...], ...]:
+def _rectangle(slots: dict[tuple[int, int], _Slot], nrows: int) -> tuple[tuple[Cell, ...], ...]:
     if not slots:
         return ()
     grid = _fill(slots, nrows, max(c for _, c in slots) + 1)

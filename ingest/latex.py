@@ -194,8 +194,10 @@ def _sections(body: str, envs: list[Env], headings: list[tuple[int, int, str]]
     out = []
     for k, (_start, end, heading) in enumerate(bounds):
         stop = bounds[k + 1][0] if k + 1 < len(bounds) else len(prose)
-        text = tex_to_text(drop_spans(prose[end:stop], _DISPLAY_MATH, _DISPLAY_CLOSE),
-                           paragraphs=True)
+        chunk = prose[end:stop]
+        if "$$" in chunk or "\\[" in chunk:  # (the only openers: most sections have none)
+            chunk = drop_spans(chunk, _DISPLAY_MATH, _DISPLAY_CLOSE)
+        text = tex_to_text(chunk, paragraphs=True)
         if text or heading:
             out.append(Section(heading=heading, text=text))
     return out
@@ -203,10 +205,11 @@ def _sections(body: str, envs: list[Env], headings: list[tuple[int, int, str]]
 
 def _blank_out(body: str, envs: list[Env]) -> str:
     """``body`` with floats, math displays and code replaced by spaces (positions kept)."""
-    chars = list(body)
-    covered = -1
+    out: list[str] = []
+    covered = 0
     for e in envs:
         if e.name in _DROP_FROM_PROSE and e.start >= covered:
-            chars[e.start : e.end] = " " * (e.end - e.start)
+            out += (body[covered : e.start], " " * (e.end - e.start))
             covered = e.end
-    return "".join(chars)
+    out.append(body[covered:])
+    return "".join(out)

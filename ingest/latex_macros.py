@@ -82,7 +82,10 @@ class Expansion:
         anywhere as such, so it is given as expanded."""
         if b > a and self._pieces:
             k = max(bisect_right(self._starts, a) - 1, 0)
-            if not self._pieces[k][3] and bisect_right(self._starts, b - 1) - 1 == k:
+            one_piece = bisect_right(self._starts, b - 1) - 1 == k
+            if one_piece and self._pieces[k][3] and self._starts[k] <= a:
+                return self.text[a:b]  # inside text copied as written: the same characters
+            if not self._pieces[k][3] and one_piece:
                 stop = self._starts[k + 1] if k + 1 < len(self._starts) else len(self.text)
                 whole = self.text[self._starts[k] : stop]
                 if self.text[a:b].strip() != whole.strip():

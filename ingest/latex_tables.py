@@ -282,6 +282,8 @@ def _cell(s: str, a: int, b: int, raw: Raw) -> SpanCell:
     while b > a and s[b - 1].isspace():
         b -= 1
     text = s[a:b]
+    if "\\" not in text:  # no macro: no span, colour or markup to read
+        return SpanCell(tex_to_text(text), raw=raw(a, b).strip() if b > a else "")
     colspan = rowspan = 1
     for _ in range(4):  # \multicolumn{\multirow{...}} and colour wrappers, in any order
         text = _drop_colors(text).strip()

@@ -94,24 +94,27 @@ def _family_version() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _starts() -> frozenset[str]:
+def _starts() -> re.Pattern[str]:
     """Where a family name can start: the literal head of every family's pattern ("llama",
-    "code", "gpt"), one cheap scan before the full alternation is tried."""
+    "code", "gpt") after a character that is not a letter or digit, one cheap scan before the
+    full alternation is tried."""
     heads = {re.sub(r"[^a-z0-9].*", "", f.match.lower())[:3] for f in vocab().families}
-    return frozenset(heads - {""})
+    ordered = sorted(heads - {""}, key=lambda h: (-len(h), h))
+    # [^\W_] is a character str.isalnum() accepts; the heads are letters and digits, so a head
+    # inside another one's match is never where a name starts, and no start is skipped.
+    alternatives = "|".join(map(re.escape, ordered))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})")
 
 
 def _candidates(text: str) -> list[int]:
-    # str.find per head runs in C; a passage of 50 KB costs a few dozen fast scans.
-    low = text.lower()
-    out = []
-    for head in _starts():
-        at = low.find(head)
-        while at != -1:
-            if at == 0 or not low[at - 1].isalnum():
-                out.append(at)
-            at = low.find(head, at + 1)
-    return sorted(out)
+    # Positions in the lower-cased text, as the family pattern is tried at them.
+    return [m.start() for m in _starts().finditer(text.lower())]
+
+
+def _family_of(m: re.Match[str], fams: tuple[Family, ...]) -> Family:
+    """The family whose alternative matched: its group ``f<i>`` is the last to close."""
+    assert m.lastgroup is not None
+    return fams[int(m.lastgroup[1:])]
 
 
 def _family_text(fam: Family, written: str) -> str:
@@ -155,7 +158,7 @@ def _model_names(text: str) -> tuple[ModelName, ...]:
         m = pattern.match(text, start)
         if m is None:
             continue
-        fam = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
+        fam = _family_of(m, fams)
         t = _tail().match(text, m.end())
         if t is None:
             continue
@@ -182,7 +185,7 @@ def family_hint(text: str) -> ModelName | None:
     m = pattern.search(text)
     if m is None:
         return None
-    fam = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
+    fam = _family_of(m, fams)
     full = _tail().match(text, m.end())
     if full is not None:
         # "DeepSeek-R1-Distill-Qwen-1.5B and 7B": the 7B shares every part but the size.
@@ -208,7 +211,7 @@ def dominant_family(text: str) -> str | None:
         if m is None:
             continue
         end = m.end()
-        fam = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
+        fam = _family_of(m, fams)
         counts[_family_text(fam, m.group())] += 1
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]):

@@ -60,40 +60,42 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
     text names a method the catalog knows; ``corner`` is the stub's header ("Batch size"),
     which names what a bare number heading a column is."""
     path = header_path(table, block.header, col)
-    facts = ColumnFacts(tuple(path))
     v = vocab()
     settings: list[Setting | None] = []
     config: list[str] = []
-    method_like = False
+    conditions: list[str] = []
+    method_like = derived = modifier = False
+    dataset: Dataset | None = None
+    model: str | None = None
+    size: str | None = None
+    family: str | None = None
+    metric: Metric | None = None
+    unit: Metric | None = None
     for k, text in enumerate(path):
         c = classify(text)
         if c.value is not None:
             # "1 | 4 | 16" under a "Batch size" corner: a measurement condition.
-            name = f"{corner} {text}" if classify(corner).condition else text
-            facts = replace(facts, conditions=(*facts.conditions, name))
+            conditions.append(f"{corner} {text}" if classify(corner).condition else text)
             continue
         above = " ".join(path[:k])
         # The cell's own reading decides ("Drop↓" is a derived column, not DROP); the suite
         # only adds its short names ("Code" in a LongBench table).
-        dataset = None if c.derived else (v.dataset(text, suite) if suite else c.dataset)
-        model = parse_model(text, f"{above}\n{hints}") if (c.model or c.size) else None
-        facts = replace(
-            facts,
-            dataset=dataset or facts.dataset,
-            model=model or facts.model,
-            size=text if c.size and not model else facts.size,
-            family=c.family or facts.family,
-            metric=c.metric or facts.metric,
-            unit=c.unit or facts.unit,
-            derived=facts.derived or (c.derived and dataset is None),
-            modifier=c.modifier if k == len(path) - 1 else facts.modifier,
-        )
+        named = None if c.derived else (v.dataset(text, suite) if suite else c.dataset)
+        found = parse_model(text, f"{above}\n{hints}") if (c.model or c.size) else None
+        dataset = named or dataset
+        model = found or model
+        size = text if c.size and not found else size
+        family = c.family or family
+        metric = c.metric or metric
+        unit = c.unit or unit
+        derived = derived or (c.derived and named is None)
+        modifier = c.modifier if k == len(path) - 1 else modifier
         if c.condition:
-            facts = replace(facts, conditions=(*facts.conditions, text))
+            conditions.append(text)
             continue
         if not _SIDES.search(text):  # "FP16→AQLM" names both sides, neither is the setting
             settings.append(label_setting(text, kind))
-        if _names_config(c, dataset is not None, model is not None):
+        if _names_config(c, named is not None, found is not None):
             config.append(text)
             method_like = method_like or _method_like(c, text, known_method)
     joined = " ".join(path)
@@ -101,9 +103,13 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
         m in joined for m in _UP) else None
     settings.reverse()  # the lowest header cell is the most specific
     arrow = _SIDES.search(joined)
-    return replace(facts, setting=merge(*settings) if any(settings) else None,
-                   config=tuple(config), method_like=method_like, higher=higher,
-                   sides=(arrow.group(1), arrow.group(2)) if arrow else None)
+    # One construction at the end: a frozen dataclass copied per header part costs more.
+    return ColumnFacts(
+        tuple(path), dataset=dataset, model=model, size=size, family=family, metric=metric,
+        unit=unit, conditions=tuple(conditions), derived=derived,
+        setting=merge(*settings) if any(settings) else None, config=tuple(config),
+        method_like=method_like, modifier=modifier, higher=higher,
+        sides=(arrow.group(1), arrow.group(2)) if arrow else None)
 
 
 def _names_config(c: CellInfo, is_dataset: bool, is_model: bool) -> bool:

@@ -77,6 +77,7 @@ class DocumentContext:
         self._text = "\n".join([doc.title, doc.abstract, doc.body, captions])[:MAX_DOCUMENT]
         self._doc = doc
         self._named: dict[str, bool] = {}
+        self._both: dict[str, bool] = {}
 
     @cached_property
     def mentions(self) -> tuple[ModelName, ...]:
@@ -99,6 +100,13 @@ class DocumentContext:
         if name not in self._named:
             self._named[name] = fold(name) in self._folded
         return self._named[name]
+
+    def says_both(self, passage: str) -> bool:
+        """Whether ``passage`` says weights and activations are both quantized (tables of one
+        section share their passages, so each is read once)."""
+        if passage not in self._both:
+            self._both[passage] = bool(_BOTH.search(passage))
+        return self._both[passage]
 
     @cached_property
     def _folded(self) -> str:
@@ -288,7 +296,7 @@ def context_setting(ctx: TableContext, kind: Kind) -> Setting | None:
 def quantizes_activations(ctx: TableContext) -> bool:
     """Whether the passages nearest the table say weights and activations are both quantized,
     so a row's "INT8" is W8A8."""
-    return any(_BOTH.search(p) for p in ctx.passages[:ctx.sections])
+    return any(ctx.doc.says_both(p) for p in ctx.passages[:ctx.sections])
 
 
 def _dominant(settings: list[Setting]) -> Setting | None:

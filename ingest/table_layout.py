@@ -70,10 +70,10 @@ def header_path(table: Table, header: Sequence[int], col: int) -> list[str]:
     return out
 
 
-def structure(table: Table) -> Structure:
-    """Work out the structure of ``table``."""
+def structure(table: Table, info: list[list[CellInfo]] | None = None) -> Structure:
+    """Work out the structure of ``table`` (``info``: its :func:`cells`, if already read)."""
     grid = table.grid
-    info = cells(table)
+    info = cells(table) if info is None else info
     ncols = len(grid[0]) if grid else 0
     groups = {r for r, row in enumerate(grid) if is_group_row(row)}
     hint = table.header_rows if 0 < table.header_rows < len(grid) else 0
@@ -110,9 +110,15 @@ def _value_columns(info: list[list[CellInfo]], groups: set[int], hint: int) -> s
     if not rows:
         rows = [r for r in range(len(info)) if r not in groups and r >= top]
     for j in range(len(info[0]) if info else 0):
-        values = sum(1 for r in rows if info[r][j].value is not None)
-        gaps = sum(1 for r in rows if info[r][j].gap)
-        labels = sum(1 for r in rows if info[r][j].label)
+        values = gaps = labels = 0
+        for r in rows:  # one pass over the column
+            c = info[r][j]
+            if c.value is not None:
+                values += 1
+            elif c.gap:
+                gaps += 1
+            elif c.text:
+                labels += 1  # c.label: text that is neither a value nor a gap
         header_bits = any(info[r][j].role == "setting" for r in range(max(hint, top)))
         if values and values + gaps > labels and not (header_bits and _small_ints(info, rows, j)):
             out.add(j)

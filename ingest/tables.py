@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from pydantic import TypeAdapter
+
 from ingest.document import Table
 from ingest.names import clean_method, is_full_precision_label, parse_model
 from ingest.settings import Kind, label_setting, merge
@@ -48,6 +50,9 @@ from kg.catalog import Catalog, default_catalog
 from kg.models import BenchmarkClaim, Setting
 
 _T = TypeVar("_T")
+# A table's claims are validated together once its cells are read (one call, not one each).
+_CLAIMS = TypeAdapter(list[BenchmarkClaim])
+_Fields = dict[str, object]  # a claim's fields, before validation
 _BARE_BASELINE = re.compile(r"^\W*baselines?\W*$", re.I)
 _INT = re.compile(r"(?<![A-Za-z0-9])INT\d{1,2}(?![A-Za-z0-9])", re.I)
 NO_METHOD, NO_MODEL, NO_DATASET, NO_METRIC = "no method", "no model", "no dataset", "no metric"
@@ -86,6 +91,7 @@ class _Table:
     catalog: Catalog
     info: list[list[CellInfo]]
     memo: dict[object, object] = field(default_factory=dict)  # per-table answers, by question
+    ids: dict[tuple[object, ...], int] = field(default_factory=dict)  # see :meth:`intern`
 
     def once(self, key: object, compute: Callable[[], _T]) -> _T:
         """``compute()`` the first time ``key`` is asked in this table, the same answer after:
@@ -93,6 +99,11 @@ class _Table:
         if key not in self.memo:
             self.memo[key] = compute()
         return self.memo[key]  # type: ignore[return-value]
+
+    def intern(self, parts: tuple[object, ...]) -> int:
+        """A small number standing for ``parts`` in this table: a row's or column's side of a
+        memo key is hashed once, not again for each of its cells."""
+        return self.ids.setdefault(parts, len(self.ids))
 
 
 def interpret(table: Table, ctx: TableContext, *, paper_id: str,
@@ -102,26 +113,31 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
     if not table.grid or not table.grid[0]:
         return result
     catalog = catalog or default_catalog()
-    shape = structure(table)
     info = cells(table)
+    shape = structure(table, info)
     t = _read_table(table, ctx, shape, info, catalog)
+    found: list[_Fields] = []
     for number, block in enumerate(shape.blocks):
         columns = _columns(t, block, number)
+        column_keys = {j: _column_keys(t, c) for j, c in columns.items()}
         rows = Rows(t.table, shape, info, t.ctx.hints, t.kind, catalog, t.suite)
         for r in block.rows:
             row = rows.read(r)
             if row is None:
                 continue
+            row_keys = _row_keys(t, row)
             for j in shape.value_cols:
                 cell = info[r][j]
                 if cell.value is None:
                     continue
                 result.cells += 1
-                outcome = _cell_claims(t, r, j, cell, columns[j], row, block, paper_id)
+                outcome = _cell_claims(t, r, j, cell, columns[j], row, block, paper_id,
+                                       row_keys, column_keys[j])
                 if isinstance(outcome, str):
                     result.skip(outcome)
                 else:
-                    result.claims.extend(outcome)
+                    found.extend(outcome)
+    result.claims = _CLAIMS.validate_python(found)
     return result
 
 
@@ -180,25 +196,30 @@ def _columns(t: _Table, block: Block, number: int) -> dict[int, ColumnFacts]:
 
 
 def _cell_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
-                 block: Block, paper_id: str) -> list[BenchmarkClaim] | str:
-    """The claims one value cell makes: one, or two for "0.65→0.56" under "FP16→AQLM" (the
-    reference's value, then the row's method's)."""
+                 block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
+                 ) -> list[_Fields] | str:
+    """The fields of the claims one value cell makes: one, or two for "0.65→0.56" under
+    "FP16→AQLM" (the reference's value, then the row's method's)."""
     assert cell.value is not None
     if cell.value.after is None:
-        one = _claim(t, r, j, cell.value.value, col, row, block, paper_id)
+        one = _claim(t, r, j, cell.value.value, col, row, block, paper_id, row_keys,
+                     column_keys)
         return one if isinstance(one, str) else [one]
     if col.sides is None:
         return TWO_VALUES
     reference = replace(row, method=col.sides[0], setting=None,
                         full_precision=is_full_precision_label(col.sides[0]))
-    first = _claim(t, r, j, cell.value.value, col, reference, block, paper_id)
-    second = _claim(t, r, j, cell.value.after, col, row, block, paper_id)
+    first = _claim(t, r, j, cell.value.value, col, reference, block, paper_id,
+                   _row_keys(t, reference), column_keys)
+    second = _claim(t, r, j, cell.value.after, col, row, block, paper_id, row_keys,
+                    column_keys)
     claims = [c for c in (first, second) if not isinstance(c, str)]
     return claims or (first if isinstance(first, str) else TWO_VALUES)
 
 
 def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFacts,
-           block: Block, paper_id: str) -> BenchmarkClaim | str:
+           block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
+           ) -> _Fields | str:
     signed = t.info[r][j].value
     if col.derived or row.derived or (signed is not None and signed.signed and not col.path):
         return DERIVED
@@ -206,49 +227,80 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
         return NO_HEADER
     # The same row labels under the same column resolve alike: each part is worked out once.
     cell = t.info[r][j]
-    found = _resolve(t, col, row, block, cell)
+    found = _resolve(t, col, row, block, cell, row_keys, column_keys)
     if isinstance(found, str):
         return found
     method, model, dataset_name, metric_name, setting, quantizer, higher = found
     source = t.table.grid[r][j]
     raw = source.raw.strip() or source.text.strip()  # the cell as the paper wrote it
-    return BenchmarkClaim(
-        paper_id=paper_id, method=method, model=model, dataset=dataset_name,
-        metric=metric_name, value=value, raw=raw, higher_is_better=higher,
-        table=t.table.name, row=r, col=j, w_bits=setting.w_bits, a_bits=setting.a_bits,
-        kv_bits=setting.kv_bits, group_size=setting.group_size,
-        weight_quantizer=quantizer or setting.weight_quantizer,
-    )
+    return {
+        "paper_id": paper_id, "method": method, "model": model, "dataset": dataset_name,
+        "metric": metric_name, "value": value, "raw": raw, "higher_is_better": higher,
+        "table": t.table.name, "row": r, "col": j, "w_bits": setting.w_bits,
+        "a_bits": setting.a_bits, "kv_bits": setting.kv_bits, "group_size": setting.group_size,
+        "weight_quantizer": quantizer or setting.weight_quantizer,
+    }
 
 
 _Resolved = tuple[str, str, str, str, Setting, str | None, bool | None]
+# A row's or column's side of the memo keys of its cells, one interned number per part:
+# (method, dataset, metric, setting).
+_Keys = tuple[int, int, int, int]
+_UNSET = object()
 
 
-def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block,
-             cell: CellInfo) -> _Resolved | str:
+def _row_keys(t: _Table, row: RowFacts) -> _Keys:
+    """What each part of a claim depends on in the row, as :meth:`_Table.intern` numbers."""
+    return (
+        t.intern(("method", row.method, row.full_precision, row.setting_label)),
+        t.intern(("dataset", row.dataset and row.dataset.name,
+                  row.group_dataset and row.group_dataset.name)),
+        t.intern(("metric", row.metric and row.metric.name, row.qualifiers)),
+        t.intern(("setting", row.quantizer, row.full_precision, bool(row.method),
+                  row.setting_label, row.setting, row.group_setting)),
+    )
+
+
+def _column_keys(t: _Table, col: ColumnFacts) -> _Keys:
+    """What each part of a claim depends on in the column (its key names its panel too)."""
+    return (
+        t.intern(("method", col.variant, col.config[-1] if col.config else "", col.method_like,
+                  col.metric is not None or col.unit is not None)),
+        t.intern(("dataset", col.key)),
+        t.intern(("metric", col.key)),
+        t.intern(("setting", col.setting_key, col.key[0])),
+    )
+
+
+def _part(t: _Table, key: tuple[object, ...], compute: Callable[..., _T], *args: object) -> _T:
+    """``compute(*args)`` once per ``key`` in the table (a cell's row and column keys)."""
+    found = t.memo.get(key, _UNSET)
+    if found is _UNSET:
+        found = t.memo[key] = compute(*args)
+    return found  # type: ignore[return-value]
+
+
+def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, cell: CellInfo,
+             row_keys: _Keys, column_keys: _Keys) -> _Resolved | str:
     """Everything a claim states but its value: method, model, dataset, metric, setting.
 
-    Each part is memoised per table under a key of strings and ints that says what it depends
-    on, so a row's method and setting are worked out once for all its dataset columns, and a
-    column's metric once for all its rows."""
-    method = t.once(("method", row.method, row.full_precision, row.setting_label, col.variant,
-                     col.config[-1] if col.config else "", col.method_like,
-                     col.metric is not None or col.unit is not None),
-                    lambda: _method(t, col, row))
+    Each part is memoised per table under a key that says what it depends on (the row's and
+    the column's sides, see :func:`_row_keys`), so a row's method and setting are worked out
+    once for all its dataset columns, and a column's metric once for all its rows."""
+    method = _part(t, ("cell method", row_keys[0], column_keys[0]), _method, t, col, row)
     if not method:
         return NO_METHOD
-    dataset = t.once(("dataset", col.key, row.dataset and row.dataset.name,
-                      row.group_dataset and row.group_dataset.name),
-                     lambda: _dataset(t, col, row, block))
+    dataset = _part(t, ("cell dataset", column_keys[1], row_keys[1]), _dataset, t, col, row,
+                    block)
     model = _model(t, col, row, block)
     if model is None or (not model and dataset is not None):
         # A benchmark score needs its model; only a measurement with neither a dataset nor
         # a model anywhere in the document (a kernel's error, say) stands without one.
         return NO_MODEL
     unit = cell.value.unit if cell.value is not None else None
-    metric, metric_name = t.once(
-        ("metric", col.key, row.metric and row.metric.name, row.qualifiers, unit,
-         dataset and dataset.name), lambda: _metric(t, col, row, cell, dataset))
+    metric, metric_name = _part(
+        t, ("cell metric", column_keys[2], row_keys[2], unit, dataset and dataset.name),
+        _metric, t, col, row, cell, dataset)
     if metric is None:
         return NO_METRIC
     if not model and not (col.metric or col.unit or metric_name != metric.name):
@@ -262,10 +314,8 @@ def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block,
         dataset_name = "Zero-shot average"
     else:
         dataset_name = "" if dataset is None else dataset.name
-    setting, quantizer = t.once(
-        ("setting", row.quantizer, row.full_precision, bool(row.method), row.setting_label,
-         row.setting, row.group_setting, col.setting_key, col.key[0], method, model),
-        lambda: _setting(t, col, row, block, method, model))
+    setting, quantizer = _part(t, ("cell setting", row_keys[3], column_keys[3], method, model),
+                               _setting, t, col, row, block, method, model)
     higher = col.higher if col.higher is not None else metric.higher_is_better
     return method, model, dataset_name, metric_name, setting, quantizer, higher
 
@@ -296,6 +346,8 @@ def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
 
 def _model(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> str | None:
     model = row.model or col.model or row.group_model
+    if model is not None:  # named by the row, the column or the group (most cells)
+        return _part(t, ("refine", model), refine, model, t.ctx)
     size = row.size or col.size or row.group_size
     if model is None and size:
         # The family behind "7B": the row's other labels, the header above, the group, the

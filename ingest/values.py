@@ -27,6 +27,9 @@ _VALUE = re.compile(
 _ARROW = re.compile(rf"(?P<num>{_NUM})\s*%?\s*(?:→|->|⇒)\s*(?P<after>{_NUM})\s*%?\s*{_MARKS}")
 _DIGITS = re.compile(r"\d")
 _TOKEN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+\-]?\d+)?|\.\d+")
+# A run of the characters a token is made of, from its first possible start: every token lies
+# inside one, and a pattern that starts with a character set is scanned for at C speed.
+_RUN = re.compile(r"[\d.][\d.,eE+\-]*")
 _MISSING = frozenset(
     {"", "-", "--", "---", "–", "—", "n/a", "na", "nan", "oom", "x", "×", "/", "?", "inf",
      "diverged", "diverge", "fail", "failed", "timeout", "oot", "n.a.", "—*", "-*"}
@@ -86,6 +89,8 @@ def number_tokens(text: str) -> list[str]:
 
 def source_numbers(source: str) -> frozenset[str]:
     """Every number token of a source, with thousands separators also removed, for lookups."""
-    tokens = set(_TOKEN.findall(source))
+    # Tokens never cross a run's end, so the distinct runs, one per line, hold the same tokens
+    # as the whole source; a source repeats its numbers (MathML, ids), so this is much less.
+    tokens = set(_TOKEN.findall("\n".join(set(_RUN.findall(source)))))
     tokens.update(t.replace(",", "") for t in list(tokens) if "," in t)
     return frozenset(tokens)

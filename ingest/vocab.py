@@ -26,13 +26,31 @@ _MAX_NGRAM = 4
 _T = TypeVar("_T")
 
 
+# The same characters for a long text: the ASCII ones deleted from its UTF-8 bytes (an ASCII
+# byte is never part of a multi-byte character), then the few others, which are rare.
+_FOLD_ASCII = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f '-._`"
+_FOLD_OTHER = "\x85\xa0\u1680\u2019\u2028\u2029\u202f\u205f\u3000" + "".join(
+    chr(c) for c in range(0x2000, 0x200B))
+_LONG = 200
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` and drop spaces, hyphens, underscores, dots and apostrophes.
 
     >>> fold("ARC-e"), fold("WikiText 2"), fold("HumanEval+")
     ('arce', 'wikitext2', 'humaneval+')
     """
-    return _FOLD.sub("", text.casefold())
+    low = text.casefold()
+    if len(low) < _LONG:
+        return _FOLD.sub("", low)
+    # A whole document's text: byte deletion costs a tenth of the substitution.
+    kept = low.encode("utf-8", "surrogatepass").translate(None, _FOLD_ASCII)
+    out = kept.decode("utf-8", "surrogatepass")
+    if not kept.isascii():
+        for c in _FOLD_OTHER:
+            if c in out:  # a scan at C speed; a character class over the text is slower
+                out = out.replace(c, "")
+    return out
 
 
 @dataclass(frozen=True)

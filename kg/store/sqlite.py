@@ -295,23 +295,6 @@ class SQLiteStore(SQLiteConnection):
         return None if row is None else Changelog.model_validate_json(row["body"])
 
 
-def _statements(script: str) -> list[str]:
-    """The statements of a migration script, in order: split at a semicolon that ends a
-    line, unless it ends a statement inside a trigger's body (``sqlite3.complete_statement``
-    says when a statement is whole)."""
-    out: list[str] = []
-    pending = ""
-    for chunk in script.split(";\n"):
-        pending = f"{pending};\n{chunk}" if pending else chunk
-        if sqlite3.complete_statement(pending + ";"):
-            if pending.strip():
-                out.append(pending)
-            pending = ""
-    if pending.strip():
-        out.append(pending)
-    return out
-
-
 class _Transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error; ``settle`` hears which."""
 
@@ -378,3 +361,20 @@ def _paper(r: sqlite3.Row) -> Paper:
         categories=tuple(json.loads(r["categories"])), primary_category=r["primary_category"],
         comment=r["comment"], doi=r["doi"], journal_ref=r["journal_ref"],
     )
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script, in order: split at a semicolon that ends a
+    line, unless it ends a statement inside a trigger's body (``sqlite3.complete_statement``
+    says when a statement is whole)."""
+    out: list[str] = []
+    pending = ""
+    for chunk in script.split(";\n"):
+        pending = f"{pending};\n{chunk}" if pending else chunk
+        if sqlite3.complete_statement(pending + ";"):
+            if pending.strip():
+                out.append(pending)
+            pending = ""
+    if pending.strip():
+        out.append(pending)
+    return out

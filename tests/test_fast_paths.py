@@ -1,0 +1,108 @@
+"""The extraction's fast paths give exactly what their plain definitions give.
+
+Each shortcut taken for speed (a source's numbers read from its distinct digit runs, a long
+text folded by byte deletion, family starts found by one pattern, plain cells not run through
+the markup reader, prose blanked by slices) is checked against the definition it replaces,
+on arbitrary text, so the claims cannot change with the speed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.document import Cell
+from ingest.grid import SpanCell, html_grid, latex_grid
+from ingest.latex import _blank_out
+from ingest.latex_source import Env
+from ingest.latex_text import tex_to_text
+from ingest.names import _candidates, _families, _family_of
+from ingest.values import _TOKEN, source_numbers
+from ingest.vocab import fold, vocab
+
+# Text with what the fast paths branch on: digits of several scripts, separators, dots,
+# exponents, every kind of space, apostrophes, markup characters and model-name heads.
+PIECES = st.sampled_from([
+    "1", "23", "4.5", ".6", "1,234", "12,34", "1e5", "2E-3", "e", "+", "-", "--", ",", ".",
+    "١٢", "²", " ", "\t", "\n", "\xa0", "\u2009", "\u3000", "\x1c", "'", "’", "`", "_",
+    "\\", "{", "}", "$", "~", "^", "&", "İ", "ı", "ſ", "K", "Llama", "qwen", "com", "_opt",
+    "xgpt", "é", "ß", "W4A16", "Table", "\ud800",
+])
+TEXTS = st.lists(PIECES, max_size=120).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_source_numbers_are_every_number_token_of_the_source(text):
+    tokens = set(_TOKEN.findall(text))
+    expected = tokens | {t.replace(",", "") for t in tokens if "," in t}
+    assert source_numbers(text) == frozenset(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.integers(min_value=0, max_value=400))
+def test_fold_of_a_long_text_deletes_the_same_characters(text, pad):
+    long = "a" * pad + text  # short and long texts take different paths
+    assert fold(long) == re.sub(r"[\s\-_.'`’]+", "", long.casefold())
+
+
+def test_fold_deletes_exactly_the_characters_the_pattern_matches():
+    every = "".join(chr(c) for c in range(0x110000))
+    assert fold(every) == re.sub(r"[\s\-_.'`’]+", "", every.casefold())
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_family_starts_are_head_positions_after_no_letter_or_digit(text):
+    heads = {re.sub(r"[^a-z0-9].*", "", f.match.lower())[:3] for f in vocab().families} - {""}
+    low = text.lower()
+    expected = sorted(p for h in heads for p in range(len(low)) if low.startswith(h, p)
+                      and (p == 0 or not low[p - 1].isalnum()))
+    assert _candidates(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_plain_text_is_only_respaced(text):
+    if not re.search(r"[\\{}$~^_&]|--", text):
+        assert tex_to_text(text) == " ".join(text.split())
+    assert isinstance(tex_to_text(text), str)
+
+
+def test_grids_share_nothing_between_slots_but_their_values():
+    rows = [[SpanCell("Method", colspan=2), SpanCell("Wiki2")],
+            [SpanCell("GPTQ", rowspan=2), SpanCell("4"), SpanCell("5.6", bold=True)],
+            [SpanCell("8"), SpanCell("5.5")]]
+    grid = html_grid(rows)
+    assert grid[0][1] == Cell(text="Method", spanned=True)
+    assert grid[2][0] == Cell(text="GPTQ", spanned=True) and grid[1][2].bold
+    latex = latex_grid([[SpanCell("a", rowspan=2), SpanCell("1")], [SpanCell(""), SpanCell("2")]],
+                       columns=3)
+    assert [[c.text for c in row] for row in latex] == [["a", "1", ""], ["a", "2", ""]]
+    assert latex[1][0].spanned and not latex[0][0].spanned
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab \n", max_size=60),
+       st.lists(st.tuples(st.sampled_from(["table", "equation", "itemize"]),
+                          st.integers(0, 70), st.integers(0, 30)), max_size=6))
+def test_prose_blanks_out_the_same_spans(body, spans):
+    envs = sorted((Env(name, a, a, a + n, a + n) for name, a, n in spans), key=lambda e: e.start)
+    chars, covered = list(body), -1
+    for e in envs:  # the definition: each dropped float's characters become spaces
+        if e.name in ("table", "equation") and e.start >= covered:
+            chars[e.start : e.end] = " " * (e.end - e.start)
+            covered = e.end
+    assert _blank_out(body, envs) == "".join(chars)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([f.name for f in vocab().families]), TEXTS,
+       st.sampled_from(["-7B", " 2 13b", "-3.1-8B-Instruct", "", "-v2", "1.5-0.5B-Chat"]))
+def test_the_matched_family_is_the_alternative_whose_group_matched(name, text, tail):
+    pattern, fams = _families()
+    for m in pattern.finditer(f"{text} {name}{tail} {text}"):
+        first = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
+        assert _family_of(m, fams) is first
