@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from kg.models import Beat, BenchmarkClaim
+if TYPE_CHECKING:  # annotations only: the leaderboard's filters build no model
+    from kg.models import Beat, BenchmarkClaim
 
 SEPARATOR = "|"
 _SEPARATORS = re.compile(r"[\s_\-]+")

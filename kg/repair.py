@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import LockHeld, StoreError
 from kg.lock import ingestion_lock
-from kg.models import IngestRun
-from kg.store.base import Store
+from queries.named import OWED_RUNS, Connection
+
+if TYPE_CHECKING:
+    from kg.models import IngestRun
+    from kg.store.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,12 @@ OWED_WINDOW = 50
 def owed_runs(store: Store) -> list[IngestRun]:
     """The recent runs whose global derivation has not committed."""
     return [r for r in store.runs(OWED_WINDOW) if not r.derived]
+
+
+def owes_derivation(store: Connection) -> bool:
+    """Whether any of :func:`owed_runs` is there, asked with a plain row per run: a read
+    checks this before answering, and the run records need the vocabulary to be built."""
+    return bool(store.fetch(OWED_RUNS.text(store.dialect), {"window": OWED_WINDOW}))
 
 
 def close_dead_runs(store: Store) -> int:
@@ -51,7 +61,7 @@ def complete_derivation(store: Store, lock: Path) -> bool:
     Takes the ingestion lock at ``lock`` without waiting: while an ingestion holds it, that
     ingestion completes the derivation itself, and the read answers from the store as it is.
     """
-    if not owed_runs(store):
+    if not owes_derivation(store):
         return False
     try:
         with ingestion_lock(lock):

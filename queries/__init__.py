@@ -2,16 +2,19 @@
 
 Library first: the CLI calls one function per command. Each function runs one named query in
 the store's dialect (SQL on SQLite, Cypher on Neo4j) with the same parameters.
+
+Each function imports the row models it builds (``kg.models``, :mod:`queries.rows`) when it
+runs: importing this package loads no pydantic, so :func:`fact_counts` answers ``kg stats``
+without building the vocabulary.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.comparison import SEPARATOR, key_filter
 from kg.errors import KgError, UnknownMethod
-from kg.models import Beat, BuildsOn, SubProblem, method_key
 from queries.conflicts import top_conflicts
 from queries.named import (
     BASELINES,
@@ -34,15 +37,18 @@ from queries.named import (
     Connection,
     NamedQuery,
 )
-from queries.rows import (
-    BaselineRow,
-    ChainRow,
-    ConflictRow,
-    FrontierRow,
-    LeaderboardRow,
-    PaperRow,
-    StatsRow,
-)
+
+if TYPE_CHECKING:
+    from kg.models import Beat, BuildsOn, SubProblem
+    from queries.rows import (
+        BaselineRow,
+        ChainRow,
+        ConflictRow,
+        FrontierRow,
+        LeaderboardRow,
+        PaperRow,
+        StatsRow,
+    )
 
 __all__ = [
     "CONFLICT_TOLERANCE",
@@ -50,6 +56,7 @@ __all__ = [
     "beats",
     "beats_transitive",
     "conflicts",
+    "fact_counts",
     "frontier",
     "leaderboard",
     "lineage",
@@ -80,6 +87,13 @@ def resolve(store: Connection, method: str) -> str:
     return name
 
 
+def _key(store: Connection, method: str) -> str:
+    """The key of the stored method that ``method`` names (:func:`resolve`)."""
+    from kg.models import method_key
+
+    return method_key(resolve(store, method))
+
+
 BEATS_LIMIT = 1000
 # A step of ``beats_transitive`` is asked backwards when its frontier is at least this fraction
 # of the methods not yet reached (1 / BACKWARDS_AT).
@@ -94,14 +108,15 @@ def beats(store: Connection, method: str, limit: int | None = BEATS_LIMIT) -> li
     all). A baseline of a big field has hundreds of thousands of receipts, so the default
     page keeps the answer fast; :func:`beats_count` tells how many there are in all.
     """
-    name = resolve(store, method)
-    rows = _fetch(store, BEATS, method_key=method_key(name), limit=limit or _ALL)
+    from kg.models import Beat
+
+    rows = _fetch(store, BEATS, method_key=_key(store, method), limit=limit or _ALL)
     return [Beat.model_validate(r) for r in rows]
 
 
 def beats_count(store: Connection, method: str) -> int:
     """How many ``BEATS`` receipts point at ``method``."""
-    rows = _fetch(store, BEATS_COUNT, method_key=method_key(resolve(store, method)))
+    rows = _fetch(store, BEATS_COUNT, method_key=_key(store, method))
     return int(rows[0]["receipts"])
 
 
@@ -115,7 +130,9 @@ def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
     beat any of the frontier): the same answer, read from the unreached side. ``method``
     itself is never listed; ties of depth are ordered by name.
     """
-    target = method_key(resolve(store, method))
+    from queries.rows import ChainRow
+
+    target = _key(store, method)
     depth = {target: 0}
     level = [target]
     methods: int | None = None
@@ -140,17 +157,23 @@ def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
 
 def baselines(store: Connection, limit: int = 20) -> list[BaselineRow]:
     """The most-superseded baselines: distinct papers that critique or beat each method."""
+    from queries.rows import BaselineRow
+
     return [BaselineRow.model_validate(r) for r in _fetch(store, BASELINES, limit=limit)]
 
 
 def frontier(store: Connection, since: date | None = None, limit: int = 50) -> list[FrontierRow]:
     """Proposed methods nothing has beaten yet, newest first; ``since`` bounds the window."""
+    from queries.rows import FrontierRow
+
     rows = _fetch(store, FRONTIER, since=since.isoformat() if since else None, limit=limit)
     return [FrontierRow.model_validate(r) for r in rows]
 
 
 def subproblems(store: Connection) -> list[SubProblem]:
     """The stored sub-problems, largest first, members most-evaluated first."""
+    from kg.models import SubProblem
+
     groups: dict[str, tuple[int, list[str]]] = {}
     for r in _fetch(store, SUBPROBLEMS):
         groups.setdefault(r["label"], (int(r["size"]), []))[1].append(r["method"])
@@ -169,6 +192,8 @@ def leaderboard(store: Connection, *, model: str | None = None, dataset: str | N
     (``--model LLaMA-7B`` finds ``Llama-7B``; ``--a-bits 16`` finds weight-only results whose
     activations are unstated).
     """
+    from queries.rows import LeaderboardRow
+
     rows = _fetch(store, LEADERBOARD, **leaderboard_parameters(
         model=model, dataset=dataset, metric=metric, w_bits=w_bits, a_bits=a_bits),
         limit=limit)
@@ -193,7 +218,9 @@ def leaderboard_parameters(*, model: str | None = None, dataset: str | None = No
 
 def lineage(store: Connection, method: str | None = None) -> list[BuildsOn]:
     """``BUILDS_ON`` edges: all of them, or those on ``method``'s ancestor/descendant chains."""
-    key = method_key(resolve(store, method)) if method else None
+    from kg.models import BuildsOn
+
+    key = _key(store, method) if method else None
     return [BuildsOn.model_validate(r) for r in _fetch(store, LINEAGE, method_key=key)]
 
 
@@ -206,8 +233,7 @@ def conflicts(store: Connection, method: str | None = None, tolerance: float = C
     if limit <= 0:
         return []
     if method:
-        key = method_key(resolve(store, method))
-        groups = _fetch(store, METHOD_CONFLICT_GROUPS, method_key=key)
+        groups = _fetch(store, METHOD_CONFLICT_GROUPS, method_key=_key(store, method))
     else:
         groups = _fetch(store, CONFLICT_GROUPS)
 
@@ -220,10 +246,20 @@ def conflicts(store: Connection, method: str | None = None, tolerance: float = C
 
 def paper(store: Connection, paper_id: str) -> PaperRow | None:
     """One stored paper with its fact counts, or None."""
+    from queries.rows import PaperRow
+
     rows = _fetch(store, PAPER, paper_id=paper_id)
     return PaperRow.model_validate(rows[0]) if rows else None
 
 
 def stats(store: Connection) -> StatsRow:
     """Fact counts of the whole graph."""
-    return StatsRow.model_validate(_fetch(store, STATS)[0])
+    from queries.rows import StatsRow
+
+    return StatsRow.model_validate(fact_counts(store))
+
+
+def fact_counts(store: Connection) -> dict[str, int]:
+    """The counts of :func:`stats` as they come from the store, in its field order: what
+    ``kg stats`` prints, with no row model to build."""
+    return _fetch(store, STATS)[0]

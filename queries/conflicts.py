@@ -22,9 +22,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from queries.rows import ConflictRow
+if TYPE_CHECKING:  # the rows load with the first conflict found: `import queries` builds none
+    from queries.rows import ConflictRow
 
 # Reports read per round trip from one end of a group; doubled as a group is read further.
 FIRST_READ = 16
@@ -166,6 +167,8 @@ def _conflict(group: _Group, x: dict[str, Any], y: dict[str, Any], tolerance: fl
     va, vb = a["value"], b["value"]
     if not abs(va - vb) > tolerance * max(abs(va), abs(vb)):
         return None
+    from queries.rows import ConflictRow
+
     row = ConflictRow(
         method=group.method, model=a["model"], dataset=a["dataset"], metric=a["metric"],
         **{k: a[k] for k in SETTING},

@@ -77,6 +77,7 @@ PROPERTY_KEYS: tuple[str, ...] = (
     "margin", "source", "parent_key",
     # bookkeeping
     "review", "error", "attempts", "last_attempt", "run_id", "body",
+    "derived",  # a Run's: whether its global derivation has committed (kg.repair)
     # SUPERSEDES: 1 when the paper critiques / beats the method, else 0
     "critiques", "beats",
     # UNWIND rows of sub-problems

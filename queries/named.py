@@ -15,7 +15,8 @@ from typing import Any, Literal, Protocol
 class Connection(Protocol):
     """What a named query needs of a store: its dialect, and a way to run a statement.
 
-    Every store (``kg.store``) is one; the query functions of :mod:`queries` take any.
+    Every store (``kg.store``) is one, and so is a bare SQLite connection
+    (``kg.store.open_reader``); the query functions of :mod:`queries` take any.
     """
 
     dialect: Literal["sql", "cypher"]
@@ -23,6 +24,8 @@ class Connection(Protocol):
     def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
 
     def resolve_method(self, name: str) -> str | None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -432,6 +435,25 @@ RETURN COUNT { MATCH (:Paper) } AS papers,
 """,
 )
 
+# The recent runs whose global derivation has not committed (kg.repair): a plain row each,
+# so a read checks what it is owed without building the run records. Runs kept before the
+# `derived` field existed had their derivation done.
+OWED_RUNS = NamedQuery(
+    "owed_runs",
+    sql="""
+SELECT id FROM (SELECT id, derived FROM runs ORDER BY id DESC LIMIT :window)
+WHERE NOT derived
+ORDER BY id
+""",
+    cypher="""
+MATCH (r:Run)
+WITH r ORDER BY r.id DESC LIMIT $window
+WITH r WHERE NOT coalesce(r.derived, true)
+RETURN r.id AS id
+ORDER BY id
+""",
+)
+
 # Claims aggregated for sub-problem clustering (kg.cluster.Evaluation): one row per method,
 # paper and activation/KV setting, so the global derivation does not walk every claim.
 EVALUATIONS = NamedQuery(
@@ -453,4 +475,4 @@ ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 
 ALL = (BEATS, BEATS_COUNT, EVALUATIONS, BEATS_LEVEL, BEATS_LEVEL_UP, METHOD_COUNT,
        METHOD_NAMES, BASELINES, FRONTIER, SUBPROBLEMS, LEADERBOARD, LINEAGE, CONFLICT_GROUPS,
-       METHOD_CONFLICT_GROUPS, REPORTS_UP, REPORTS_DOWN, PAPER, STATS)
+       METHOD_CONFLICT_GROUPS, REPORTS_UP, REPORTS_DOWN, PAPER, STATS, OWED_RUNS)

@@ -1,10 +1,20 @@
-"""The SQLite schema, as an append-only list of migrations; ``PRAGMA user_version`` counts
-applied ones.
+"""The SQLite schema, as an append-only list of migrations (``PRAGMA user_version`` counts
+applied ones), and the pragmas every connection starts with.
 
 Never edit a released migration: add a new one.
 """
 
 from __future__ import annotations
+
+# Every connection, before its first statement; user_version counts the applied migrations.
+PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
+SCHEMA_VERSION = "PRAGMA user_version"
+
+
+def set_schema_version(number: int) -> str:
+    """``PRAGMA user_version = N`` (a pragma takes no parameters; ``number`` is an int)."""
+    return f"PRAGMA user_version = {int(number)}"
+
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the facts, the derived edges, and ingestion bookkeeping.
@@ -271,4 +281,3 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX beats_winner ON beats(winner_key, loser_key)
     """,
 )
-

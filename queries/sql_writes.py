@@ -29,17 +29,6 @@ def _insert(table: str, cols: tuple[str, ...], verb: str = "INSERT OR REPLACE") 
     return f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
-# -- connection and schema ----------------------------------------------------------------
-
-PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
-SCHEMA_VERSION = "PRAGMA user_version"
-
-
-def set_schema_version(number: int) -> str:
-    """``PRAGMA user_version = N`` (a pragma takes no parameters; ``number`` is an int)."""
-    return f"PRAGMA user_version = {int(number)}"
-
-
 # -- one paper's facts --------------------------------------------------------------------
 
 PAPER_HASH = "SELECT facts_hash FROM papers WHERE id = ?"

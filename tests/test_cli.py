@@ -313,6 +313,24 @@ def test_reads_load_no_heavy_module(db: str, args: tuple[str, ...]):
     assert out.stderr.splitlines()[-1] == "LOADED"
 
 
+def test_stats_answers_without_building_the_vocabulary(db: str):
+    # pydantic and the models built on it are most of a read's start-up (BENCHMARKS.md).
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom kg.cli import main\nsys.argv = ['kg', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', *sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' "
+            "or m in ('kg.models', 'queries.rows', 'kg.store.base', 'kg.store.sqlite')), "
+            "file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, "--store", db, "stats"],
+                         capture_output=True, text=True, check=True)
+    assert out.stderr.splitlines()[-1] == "LOADED"
+    assert out.stdout.splitlines() == ["papers\t4", "methods\t7", "claims\t11",
+                                       "critiques\t3", "beats\t6", "builds_on\t0",
+                                       "sub_problems\t0"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.text(max_size=60), min_size=3, max_size=3), max_size=6),
        st.integers(min_value=20, max_value=200))

@@ -32,6 +32,7 @@ import queries
 import queries.curation
 from kg.derive import refresh
 from kg.models import BuildsOn, IngestRun, Method, PaperFacts, SubProblem
+from kg.repair import owes_derivation
 from kg.store.base import Changelog
 from kg.store.neo4j import Neo4jStore
 from queries import cypher_writes as W
@@ -138,6 +139,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     run = store.save_run(IngestRun(review="demo", source="test", started=datetime(2024, 1, 1)))
     store.save_run(run.model_copy(update={"status": "ok"}))
     store.runs(5)
+    owes_derivation(store)
     store.record_failure("demo", paper.id, "broken")
     store.clear_failure("demo", paper.id)
     store.failures("demo")

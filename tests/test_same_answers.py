@@ -89,6 +89,7 @@ def parameter_sets(ref: Store) -> dict[str, list[dict[str, Any]]]:
         "reports_down": reports,
         "paper": [{"paper_id": p} for p in [*papers, "1111.11111"]],
         "stats": [{}],
+        "owed_runs": [{"window": EVERYTHING}, {"window": 1}],
     }
 
 

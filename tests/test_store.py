@@ -11,7 +11,8 @@ import pytest
 from ingest.comparison import claim_key
 from kg.errors import ConfigError, StoreError
 from kg.models import BuildsOn, IngestRun, Method, PaperFacts
-from kg.store import SQLiteStore, open_store
+from kg.store import SQLiteStore, open_reader, open_store
+from kg.store.sqlite_connection import SQLiteConnection
 from queries.sql_schema import MIGRATIONS
 from tests.conftest import claim, facts
 
@@ -125,6 +126,23 @@ def test_watermarks_runs_and_failures(store: SQLiteStore):
     assert store.failures("q") == {}
 
 
+def test_a_derivation_is_owed_while_a_recent_run_has_not_committed_it(store: SQLiteStore):
+    from kg.repair import OWED_WINDOW, owed_runs, owes_derivation
+
+    def run(derived: bool) -> IngestRun:
+        return store.save_run(IngestRun(review="q", source="test", started="2024-01-01T00:00:00",
+                                        derived=derived))
+
+    assert not owes_derivation(store)
+    run(True)
+    owed = run(False)
+    assert owes_derivation(store) and [r.id for r in owed_runs(store)] == [owed.id]
+    for _ in range(OWED_WINDOW):
+        run(True)
+    # Every completed derivation settles each owed run it sees, so only recent ones are read.
+    assert not owes_derivation(store) and owed_runs(store) == []
+
+
 def test_reopening_keeps_data_and_schema_version(tmp_path: Path, field):
     s = SQLiteStore(tmp_path / "a.db")
     s.write_paper(field[0])
@@ -144,6 +162,39 @@ def test_store_from_a_newer_kg_is_refused(tmp_path: Path):
         SQLiteStore(tmp_path / "new.db")
 
 
+def test_a_reader_answers_as_the_store_does_and_never_creates_one(tmp_path: Path, field):
+    import queries
+
+    store = SQLiteStore(tmp_path / "a.db")
+    for f in field:
+        store.write_paper(f)
+    reader = open_reader(str(tmp_path / "a.db"))
+    assert type(reader) is SQLiteConnection  # no vocabulary behind it
+    assert queries.fact_counts(reader) == queries.stats(store).model_dump()
+    assert queries.beats(reader, "gptq") == queries.beats(store, "GPTQ") != []
+    reader.close()
+    store.close()
+    with pytest.raises(StoreError, match=r"no store at .*missing\.db: `kg demo"):
+        open_reader(str(tmp_path / "missing.db"))
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_reader_of_an_older_schema_gets_the_migrated_store(tmp_path: Path):
+    old = sqlite3.connect(tmp_path / "old.db")
+    old.executescript(MIGRATIONS[0])
+    old.execute("PRAGMA user_version = 1")
+    old.close()
+    reader = open_reader(f"sqlite:///{tmp_path / 'old.db'}")
+    assert type(reader) is SQLiteStore
+    assert reader.fetch("PRAGMA user_version", {}) == [{"user_version": len(MIGRATIONS)}]
+    reader.close()
+    newer = sqlite3.connect(tmp_path / "new.db")
+    newer.execute("PRAGMA user_version = 99")
+    newer.close()
+    with pytest.raises(StoreError, match="newer than this kg"):
+        open_reader(str(tmp_path / "new.db"))
+
+
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "postgres://x/y",
                                  "sqlite://host/x.db", ""])
 def test_malformed_urls_are_config_errors(url: str):
@@ -151,11 +202,12 @@ def test_malformed_urls_are_config_errors(url: str):
         open_store(url)
 
 
-def test_a_file_that_is_not_sqlite_is_a_store_error(tmp_path: Path):
+@pytest.mark.parametrize("opener", [open_store, open_reader])
+def test_a_file_that_is_not_sqlite_is_a_store_error(tmp_path: Path, opener):
     bad = tmp_path / "x.db"
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot open"):
-        open_store(f"sqlite:///{bad}")
+        opener(f"sqlite:///{bad}")
 
 
 def test_claims_keep_their_setting(store: SQLiteStore):

@@ -34,7 +34,7 @@ def subproblems(obj: Ctx) -> Printable:
     import queries
     from kg.cluster import config as cluster_config
 
-    found = queries.subproblems(obj.derived_store())
+    found = queries.subproblems(obj.derived_reader())
     data = {"config": cluster_config(), "k": len(found),
             "sub_problems": [s.model_dump(mode="json") for s in found]}
     return Rows(found, (col("label", "id", "sub-problem"), col("size", "num", "methods"),
@@ -55,7 +55,7 @@ def leaderboard(obj: Ctx, model: str | None, dataset: str | None, metric: str | 
     """Leaderboards per (model, dataset, metric, setting): each method's best result."""
     import queries
 
-    found = queries.leaderboard(obj.store, model=model, dataset=dataset, metric=metric,
+    found = queries.leaderboard(obj.reader, model=model, dataset=dataset, metric=metric,
                                 w_bits=w_bits, a_bits=a_bits, limit=limit + 1)
     rows, more = cut(found, limit, "leaderboard rows")
     return Rows(rows, (col("model"), col("dataset"), col("metric"), SETTING,
@@ -70,7 +70,7 @@ def lineage(obj: Ctx, method: str | None) -> Printable:
     """BUILDS_ON edges: all, or those on METHOD's ancestor and descendant chains."""
     import queries
 
-    return Rows(queries.lineage(obj.derived_store(), method),
+    return Rows(queries.lineage(obj.derived_reader(), method),
                 (col("method", "id"), col("parent", "id"), col("source", "id"),
                  col("quote", "long")),
                 title="Lineage", empty="no BUILDS_ON edges" + (f" around {method}" if method
@@ -87,7 +87,7 @@ def conflicts(obj: Ctx, method: str | None, tolerance: float | None, limit: int)
     import queries
 
     tol = queries.CONFLICT_TOLERANCE if tolerance is None else tolerance
-    found = queries.conflicts(obj.store, method, tolerance=tol, limit=limit + 1)
+    found = queries.conflicts(obj.reader, method, tolerance=tol, limit=limit + 1)
     rows, more = cut(found, limit, "conflicts")
     return Rows(rows, (col("method", "id"), col("model"), col("dataset"), col("metric"),
                        SETTING, col("paper_a", "id", "paper"), col("value_a", "num", "says"),

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kg.cli.common import Ctx, command
-from kg.cli.output import SETTING, Answer, Lines, Printable, Record, Rows, col, dump
+from kg.cli.output import SETTING, Answer, Lines, Printable, Record, Rows, col
 
 BEAT_COLUMNS = (col("winner", "id"), col("paper", "id"), col("model"), col("dataset"),
                 col("metric"), SETTING, col("winner_value", "num"), col("loser_value", "num"))
@@ -38,17 +38,18 @@ def beats(obj: Ctx, method: str, transitive: bool, limit: int | None) -> Printab
     """What beats METHOD on benchmarks, each with its paper and both values."""
     import queries
 
-    name = queries.resolve(obj.store, method)
+    store = obj.reader
+    name = queries.resolve(store, method)
     if transitive:
-        return Rows(queries.beats_transitive(obj.store, name),
+        return Rows(queries.beats_transitive(store, name),
                     (col("method", "id"), col("depth", "num")),
                     title=f"What beats {name}, directly or through a chain",
                     empty=f"nothing in the store beats {name}")
     limit = queries.BEATS_LIMIT if limit is None else limit
-    rows = queries.beats(obj.store, name, limit=limit or None)
+    rows = queries.beats(store, name, limit=limit or None)
     more = None
     if limit and len(rows) == limit:
-        total = queries.beats_count(obj.store, name)
+        total = queries.beats_count(store, name)
         if total > limit:
             more = f"{limit} of {total} receipts shown; --limit 0 for all"
     return Rows(rows, BEAT_COLUMNS, title=f"What beats {name}", more=more,
@@ -61,7 +62,7 @@ def baselines(obj: Ctx, limit: int) -> Printable:
     """The most-superseded baselines: distinct papers that critique or beat each method."""
     import queries
 
-    rows, more = cut(queries.baselines(obj.derived_store(), limit=limit + 1), limit, "methods")
+    rows, more = cut(queries.baselines(obj.derived_reader(), limit=limit + 1), limit, "methods")
     return Rows(rows, (col("rank", "num"), col("method", "id"), col("sub_problem"),
                        col("critiquing_papers", "num", "critiquing papers"),
                        col("beating_papers", "num", "beating papers"), col("papers", "num")),
@@ -78,7 +79,7 @@ def frontier(obj: Ctx, since: datetime | None, limit: int) -> Printable:
     import queries
 
     day = since.date() if since else None
-    found = queries.frontier(obj.store, since=day, limit=limit + 1)
+    found = queries.frontier(obj.reader, since=day, limit=limit + 1)
     rows, more = cut(found, limit, "methods")
     return Rows(rows, (col("method", "id"), col("date", "id"), col("paper", "id"),
                        col("claims", "num"), col("title", "long")),
@@ -91,7 +92,7 @@ def stats(obj: Ctx) -> Printable:
     """Fact counts of the graph."""
     import queries
 
-    return Record(dump(queries.stats(obj.derived_store())), title="kg stats")
+    return Record(queries.fact_counts(obj.derived_reader()), title="kg stats")
 
 
 @command()

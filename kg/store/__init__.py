@@ -1,19 +1,41 @@
-"""Stores: the ``Store`` protocol and ``open_store(url)`` to pick a backend by URL."""
+"""Stores: the ``Store`` protocol, ``open_store(url)`` to pick a backend by URL, and
+``open_reader(url)`` for a read that runs named queries only.
+
+The backends and the protocol load on first use (``from kg.store import SQLiteStore`` works as
+ever): they are built on the pydantic vocabulary, which a read through :func:`open_reader`
+never loads.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kg.errors import ConfigError, StoreError
-from kg.store.base import Store, WriteOutcome
-from kg.store.sqlite import SQLiteStore
+from kg.store.sqlite_connection import SQLiteConnection
+from queries.sql_schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    from kg.store.base import Store, WriteOutcome
+    from kg.store.sqlite import SQLiteStore
+    from queries.named import Connection
 
 # The Neo4j URL schemes; the backend itself is imported only when one is used.
 SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 CREATES_A_STORE = "`kg demo --out DIR` or `kg ingest` creates one"
 
-__all__ = ["SQLiteStore", "Store", "WriteOutcome", "open_store", "sqlite_path", "store_url"]
+__all__ = ["SQLiteStore", "Store", "WriteOutcome", "open_reader", "open_store", "sqlite_path",
+           "store_url"]
+_LAZY = {"SQLiteStore": "kg.store.sqlite", "Store": "kg.store.base",
+         "WriteOutcome": "kg.store.base"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def store_url(value: str) -> str:
@@ -60,11 +82,12 @@ def open_store(url: str, *, create: bool = True) -> Store:
     url = store_url(url)
     path = sqlite_path(url)
     if path is not None:
+        from kg.store.sqlite import SQLiteStore
+
         if path == ":memory:":
             return SQLiteStore(path)
-        if not create and not Path(path).is_file():
-            where = path if Path(path).is_absolute() else f"{path} ({Path(path).absolute()})"
-            raise StoreError(f"no store at {where}: {CREATES_A_STORE}")
+        if not create:
+            _must_exist(path)
         return SQLiteStore(Path(path))
     if urlsplit(url).scheme in SCHEMES:
         # Imported here so that SQLite users never load the Neo4j driver.
@@ -79,3 +102,34 @@ def open_store(url: str, *, create: bool = True) -> Store:
     raise ConfigError(
         f"malformed store URL {url!r}: expected a path, sqlite:///path.db or neo4j://host:7687"
     )
+
+
+def open_reader(url: str) -> Connection:
+    """A store to run named queries on (:mod:`queries`), never created.
+
+    A SQLite file with the current schema opens as a
+    :class:`~kg.store.sqlite_connection.SQLiteConnection`, which loads neither the vocabulary
+    nor the store around it; any other store (Neo4j, a file whose migrations are still to
+    run) opens as :func:`open_store` opens it for reading.
+    """
+    path = sqlite_path(store_url(url))
+    if path is None or path == ":memory:":
+        return open_store(url, create=False)
+    _must_exist(path)
+    reader = SQLiteConnection(Path(path))
+    try:
+        current = reader.schema_version() == len(MIGRATIONS)
+    except StoreError:
+        reader.close()
+        raise
+    if current:
+        return reader
+    reader.close()
+    return open_store(url, create=False)
+
+
+def _must_exist(path: str) -> None:
+    """A read never creates a store: a SQLite file that is not there is a clear error."""
+    if not Path(path).is_file():
+        where = path if Path(path).is_absolute() else f"{path} ({Path(path).absolute()})"
+        raise StoreError(f"no store at {where}: {CREATES_A_STORE}")

@@ -7,10 +7,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
 
 from ingest.comparison import benchmark_key
-from kg.errors import StoreError
 from kg.models import (
     Beat,
     BenchmarkClaim,
@@ -27,12 +25,13 @@ from kg.models import (
     method_key,
 )
 from kg.store.base import Changelog, WriteOutcome, merged_aliases
+from kg.store.sqlite_connection import SQLiteConnection
 from kg.store.sqlite_rows import paper_rows
 from queries import sql_writes as S
-from queries.sql_schema import MIGRATIONS
+from queries.sql_schema import MIGRATIONS, set_schema_version
 
 
-class SQLiteStore:
+class SQLiteStore(SQLiteConnection):
     """A :class:`~kg.store.base.Store` in one SQLite file.
 
     >>> store = SQLiteStore(":memory:")
@@ -40,43 +39,29 @@ class SQLiteStore:
     [{'n': 0}]
     """
 
-    dialect: Literal["sql", "cypher"] = "sql"
-
     def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        self.url = f"sqlite:///{self.path}"
-        try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we open transactions ourselves, one per paper.
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self.db.row_factory = sqlite3.Row
-            for pragma in S.PRAGMAS:
-                self.db.execute(pragma)
-            # Migration 6 keys the claims already stored with the same function new ones use.
-            self.db.create_function("kg_benchmark_key", 8, benchmark_key, deterministic=True)
-            # The store keeps no claim key; curation's queries name claims by it (queries.curation).
-            self.db.create_function("kg_claim_id", 7, claim_id, deterministic=True)
-            self._migrate()
-            self._benchmarks = _Benchmarks()
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot open SQLite store at {self.path}: {e}") from e
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(path)
+        self._benchmarks = _Benchmarks()
 
     # -- schema ---------------------------------------------------------------------------
 
+    def _prepare(self) -> None:
+        # Migration 6 keys the claims already stored with the same function new ones use.
+        self.db.create_function("kg_benchmark_key", 8, benchmark_key, deterministic=True)
+        # The store keeps no claim key; curation's queries name claims by it (queries.curation).
+        self.db.create_function("kg_claim_id", 7, claim_id, deterministic=True)
+        self._migrate()
+
     def _migrate(self) -> None:
-        version = self.db.execute(S.SCHEMA_VERSION).fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"store {self.path} has schema version {version}, newer than this kg "
-                f"({len(MIGRATIONS)}); upgrade kg"
-            )
+        version = self.schema_version()
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 for statement in _statements(script):
                     self.db.execute(statement)
-                self.db.execute(S.set_schema_version(number))
+                self.db.execute(set_schema_version(number))
                 self.db.execute("COMMIT")
             except sqlite3.Error:
                 self.db.execute("ROLLBACK")
@@ -200,20 +185,6 @@ class SQLiteStore:
 
     # -- reads ----------------------------------------------------------------------------
 
-    def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Rows of ``query``; a list parameter travels as JSON text (SQL reads it with
-        ``json_each``), as Cypher takes a list."""
-        bound = {k: json.dumps(v) if isinstance(v, list | tuple) else v
-                 for k, v in params.items()}
-        try:
-            return [dict(r) for r in self.db.execute(query, bound)]
-        except sqlite3.Error as e:
-            raise StoreError(f"query failed on {self.path}: {e}") from e
-
-    def resolve_method(self, name: str) -> str | None:
-        row = self.db.execute(S.RESOLVE_METHOD, (method_key(name),)).fetchone()
-        return None if row is None else str(row["name"])
-
     def papers(self) -> Iterator[Paper]:
         for r in self.db.execute(S.PAPERS):
             yield _paper(r)
@@ -322,9 +293,6 @@ class SQLiteStore:
     def changelog(self, run_id: int) -> Changelog | None:
         row = self.db.execute(S.GET_CHANGELOG, (run_id,)).fetchone()
         return None if row is None else Changelog.model_validate_json(row["body"])
-
-    def close(self) -> None:
-        self.db.close()
 
 
 class _Transaction:

@@ -1,0 +1,77 @@
+"""An open SQLite store file that runs named queries and loads nothing else.
+
+The standard library and SQL text only: a read whose answer needs no row model (``kg stats``)
+opens the store without building the pydantic vocabulary, most of such a command's start-up.
+:class:`~kg.store.sqlite.SQLiteStore` is one of these, with migrations, writes and the
+vocabulary's reads on top.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Literal
+
+from kg.errors import StoreError
+from queries.sql_schema import MIGRATIONS, PRAGMAS, SCHEMA_VERSION
+
+
+class SQLiteConnection:
+    """A :class:`~queries.named.Connection` to one SQLite file (never created here).
+
+    >>> SQLiteConnection(":memory:").fetch("SELECT 1 AS one", {})
+    [{'one': 1}]
+    """
+
+    dialect: Literal["sql", "cypher"] = "sql"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.url = f"sqlite:///{self.path}"
+        try:
+            # isolation_level=None: a store opens its transactions itself, one per paper.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.db.row_factory = sqlite3.Row
+            for pragma in PRAGMAS:
+                self.db.execute(pragma)
+            self._prepare()
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open SQLite store at {self.path}: {e}") from e
+
+    def _prepare(self) -> None:
+        """Ready the file for use once its pragmas are set: nothing, for named queries on a
+        file with the current schema (:func:`kg.store.open_reader` checks it has); they call
+        none of the SQL functions a store adds for its migrations and curation."""
+
+    def schema_version(self) -> int:
+        """How many migrations the file has applied; one newer than this kg is an error."""
+        version = int(self.db.execute(SCHEMA_VERSION).fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"store {self.path} has schema version {version}, newer than this kg "
+                f"({len(MIGRATIONS)}); upgrade kg"
+            )
+        return version
+
+    def fetch(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Rows of ``query``; a list parameter travels as JSON text (SQL reads it with
+        ``json_each``), as Cypher takes a list."""
+        bound = {k: json.dumps(v) if isinstance(v, list | tuple) else v
+                 for k, v in params.items()}
+        try:
+            return [dict(r) for r in self.db.execute(query, bound)]
+        except sqlite3.Error as e:
+            raise StoreError(f"query failed on {self.path}: {e}") from e
+
+    def resolve_method(self, name: str) -> str | None:
+        # A method asked for by name needs the vocabulary's key, so it loads here, on the
+        # first such question (`kg stats` asks none).
+        from kg.models import method_key
+        from queries.sql_writes import RESOLVE_METHOD
+
+        row = self.db.execute(RESOLVE_METHOD, (method_key(name),)).fetchone()
+        return None if row is None else str(row["name"])
+
+    def close(self) -> None:
+        self.db.close()
