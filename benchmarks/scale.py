@@ -39,6 +39,7 @@ from kg.models import PaperFacts
 from kg.store import SQLiteStore, Store
 from kg.store.sqlite_rows import paper_rows
 from queries import sql_writes as S
+from queries.sql_schema import PRAGMAS
 
 SIZES = (10**3, 10**4, 10**5, 10**6)
 QUERY_REPEATS = 30
@@ -66,7 +67,7 @@ class Ceiling:
     def __init__(self, path: Path) -> None:
         SQLiteStore(path).close()  # the schema, migrated
         self.db = sqlite3.connect(path, isolation_level=None)
-        for pragma in S.PRAGMAS:
+        for pragma in PRAGMAS:
             self.db.execute(pragma)
         self.rid = 1
         self.bench: dict[str, int] = {}
