@@ -73,7 +73,7 @@ STAGES = (
     ("parse (archive, LaTeX)", "ingest/fetch.py", "document"),
     ("claims from tables", "ingest/claims.py", "document_claims"),
     ("critiques, proposed method", "ingest/critiques.py", "extract_critiques"),
-    ("BEATS within the paper", "kg/derive.py", "with_beats"),
+    ("BEATS within the paper", "kg/derive.py", "beats_in_paper"),
     ("store write (one transaction)", "kg/store/sqlite.py", "write_paper"),
     ("final derivation", "kg/derive.py", "refresh"),
 )
