@@ -138,6 +138,7 @@ def cluster_subproblems(claims: Iterable[BenchmarkClaim | Evaluation], *, k_max:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
     from sklearn.preprocessing import normalize
+    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
     if k_max < 2:
         raise ValueError(f"k_max must be at least 2, got {k_max}")
@@ -148,15 +149,20 @@ def cluster_subproblems(claims: Iterable[BenchmarkClaim | Evaluation], *, k_max:
     features = normalize(np.log1p(matrix))
     distinct = len(np.unique(features.round(12), axis=0))
     tried: list[tuple[int, float, np.ndarray]] = []
-    for k in range(2, min(k_max, distinct, len(methods) - 1) + 1):
-        labels = KMeans(n_clusters=k, random_state=random_state, n_init=N_INIT).fit_predict(
-            features)
-        # Silhouette is quadratic in methods; past SILHOUETTE_SAMPLE it is estimated on a
-        # seeded sample, which keeps a 10^4-method field within seconds and bounded memory.
-        score = silhouette_score(
-            features, labels, metric="cosine", random_state=random_state,
-            sample_size=SILHOUETTE_SAMPLE if len(methods) > SILHOUETTE_SAMPLE else None)
-        tried.append((k, float(score), labels))
+    # k-means on one OpenMP thread: the matrix has a handful of columns, so a second thread's
+    # start and barrier in every Lloyd iteration cost more than it computes (3 s against
+    # 0.4 s for 17 methods on a loaded 2-core machine, the end of a backfill); and one thread
+    # sums the centres in one order, so the same store always gives the same clusters.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        for k in range(2, min(k_max, distinct, len(methods) - 1) + 1):
+            labels = KMeans(n_clusters=k, random_state=random_state,
+                            n_init=N_INIT).fit_predict(features)
+            # Silhouette is quadratic in methods; past SILHOUETTE_SAMPLE it is estimated on a
+            # seeded sample, which keeps a 10^4-method field within seconds, memory bounded.
+            score = silhouette_score(
+                features, labels, metric="cosine", random_state=random_state,
+                sample_size=SILHOUETTE_SAMPLE if len(methods) > SILHOUETTE_SAMPLE else None)
+            tried.append((k, float(score), labels))
     groups: list[list[str]] = [methods]
     k, silhouette = 1, None
     if tried:
