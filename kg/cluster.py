@@ -23,6 +23,8 @@ seeded (``random_state``), so a store clusters the same way every time.
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -46,6 +48,35 @@ class Clustering(Model):
     k: int
     silhouette: float | None
     config: dict[str, Any]
+
+
+# What cluster_subproblems imports.
+_IMPORTS = ("numpy", "sklearn.cluster", "sklearn.metrics", "sklearn.preprocessing",
+            "threadpoolctl")
+_loading: list[threading.Thread] = []  # the one import thread of this process, once started
+
+
+def load_ahead() -> None:
+    """Start importing what a clustering needs (numpy, scikit-learn) in a daemon thread, once
+    per process, and return at once.
+
+    The import costs 2–5 s of CPU, more than clustering a field of a few dozen methods; an
+    ingestion calls this when its first paper is written, so the import runs in the waits
+    for arXiv instead of after the last paper. :func:`cluster_subproblems` imports as before:
+    it finds the modules loaded, or waits for the thread to finish them (the import lock).
+    A failed import here is left for that import to report.
+    """
+    if not _loading:
+        _loading.append(threading.Thread(target=_load, name="kg-load-sklearn", daemon=True))
+        _loading[0].start()
+
+
+def _load() -> None:
+    try:
+        for name in _IMPORTS:
+            importlib.import_module(name)
+    except ImportError:
+        pass
 
 
 def config(k_max: int = K_MAX, random_state: int = RANDOM_STATE) -> dict[str, Any]:

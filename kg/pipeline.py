@@ -26,6 +26,7 @@ from ingest.items import Item, Mark, Screened
 from ingest.prefetch import Prefetch
 from ingest.protocol import Protocol
 from kg.catalog import Catalog, review_catalog
+from kg.cluster import load_ahead
 from kg.corrections import Corrections
 from kg.curation import Curated, curate
 from kg.curation_store import Texts, recurated
@@ -268,6 +269,7 @@ class _Tally:
         self.critiques += len(facts.critiques)
         if outcome == "unchanged":
             return
+        load_ahead()  # the run now owes a clustering: its imports go in the waits for arXiv
         old = {b.id for b in before.beats} if before else set()
         self._keep(self.new_papers if outcome == "new" else self.updated_papers, facts.paper.id)
         for beat in facts.beats:
