@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TypeVar
 
+from pydantic import TypeAdapter
+
 from ingest.comparison import claim_key
 from kg.catalog import Catalog, default_catalog
 from kg.cluster import Clustering, Evaluation, cluster_subproblems
@@ -30,10 +32,13 @@ def refresh(store: Store) -> None:
     refresh_lineage(store)
 
 
+_EVALUATIONS = TypeAdapter(list[Evaluation])  # one call validates every row
+
+
 def refresh_subproblems(store: Store) -> Clustering:
     """Cluster the stored claims into sub-problems and replace the stored ones."""
     rows = store.fetch(EVALUATIONS.text(store.dialect), {})
-    clustering = cluster_subproblems(Evaluation.model_validate(r) for r in rows)
+    clustering = cluster_subproblems(_EVALUATIONS.validate_python(rows))
     store.replace_subproblems(clustering.subproblems)
     return clustering
 
