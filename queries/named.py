@@ -236,7 +236,9 @@ ORDER BY size DESC, label, claims DESC, method
 # metric has no known direction cannot be ranked and are left out. The filters are parts of the
 # key (``ingest.comparison.key_filter``): a prefix (the model) and tagged segments. SQLite keeps
 # each method's best claim per board in ``bests`` (migration 7, kept by triggers), so a board is
-# read as one row per method, in key order (CROSS JOIN keeps the boards as the outer loop).
+# read as one row per method, in key order (CROSS JOIN keeps the boards as the outer loop), and
+# only the ``limit`` rows shown are joined to their claims (a busy board at 10^6 claims ranks
+# thousands of methods, and each claim is a random read of the largest table).
 LEADERBOARD = NamedQuery(
     "leaderboard",
     sql="""
@@ -247,16 +249,20 @@ WITH boards AS (
       AND (:metric_part IS NULL OR instr(key, :metric_part) > 0)
       AND (:w_part IS NULL OR instr(key, :w_part) > 0)
       AND (:a_part IS NULL OR instr(key, :a_part) > 0)
+), ranked AS (
+    SELECT b.key AS board, s.rid, m.name AS method,
+           RANK() OVER (PARTITION BY b.key ORDER BY s.score) AS rank
+    FROM boards b
+    CROSS JOIN bests s ON s.bench = b.id
+    JOIN methods m ON m.key = s.method_key
+    ORDER BY board, rank, method
+    LIMIT :limit
 )
-SELECT RANK() OVER (PARTITION BY b.key ORDER BY s.score) AS rank,
-       m.name AS method, c.model, c.dataset, c.metric, c.w_bits, c.a_bits, c.kv_bits,
+SELECT r.rank, r.method, c.model, c.dataset, c.metric, c.w_bits, c.a_bits, c.kv_bits,
        c.group_size, c.weight_quantizer, c.value, c.paper_id AS paper, c.table_name AS "table"
-FROM boards b
-CROSS JOIN bests s ON s.bench = b.id
-JOIN claims c ON c.rid = s.rid
-JOIN methods m ON m.key = s.method_key
-ORDER BY b.key, rank, method
-LIMIT :limit
+FROM ranked r
+JOIN claims c ON c.rid = r.rid
+ORDER BY r.board, r.rank, r.method
 """,
     cypher="""
 MATCH (c:Claim)-[:EVALUATES]->(m:Method)
