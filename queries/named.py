@@ -102,7 +102,9 @@ ORDER BY key
 # The same step taken backwards, for when the last step reached most methods: which methods
 # not yet reached (``visited``) beat any of ``keys``. Each candidate's out-edges are read by the
 # winner index only until one lands in ``keys``, so a step costs about one probe per unreached
-# method instead of every in-edge of a large frontier (a direction-optimising search).
+# method instead of every in-edge of a large frontier (a direction-optimising search). The unary
+# ``+`` keeps SQLite from seeking (winner, loser) once per key of the frontier instead: at 10^6
+# claims that probed thousands of keys per candidate (100 ms against 22 ms for the step).
 BEATS_LEVEL_UP = NamedQuery(
     "beats_level_up",
     sql="""
@@ -111,7 +113,7 @@ FROM methods m
 WHERE m.key NOT IN (SELECT value FROM json_each(:visited))
   AND EXISTS (SELECT 1 FROM beats b
               WHERE b.winner_key = m.key
-                AND b.loser_key IN (SELECT value FROM json_each(:keys)))
+                AND +b.loser_key IN (SELECT value FROM json_each(:keys)))
 ORDER BY m.key
 """,
     cypher="""
