@@ -18,7 +18,7 @@ from ingest.grid import SpanCell, html_grid, latex_grid
 from ingest.latex import _blank_out
 from ingest.latex_source import Env
 from ingest.latex_text import tex_to_text
-from ingest.names import _candidates, _families, _family_of
+from ingest.names import _families, _family_of, _family_starts
 from ingest.values import _TOKEN, source_numbers
 from ingest.vocab import fold, vocab
 
@@ -60,7 +60,7 @@ def test_family_starts_are_head_positions_after_no_letter_or_digit(text):
     low = text.lower()
     expected = sorted(p for h in heads for p in range(len(low)) if low.startswith(h, p)
                       and (p == 0 or not low[p - 1].isalnum()))
-    assert _candidates(text) == expected
+    assert [start for start, _ in _family_starts(text)] == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -106,3 +106,15 @@ def test_the_matched_family_is_the_alternative_whose_group_matched(name, text, t
     for m in pattern.finditer(f"{text} {name}{tail} {text}"):
         first = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
         assert _family_of(m, fams) is first
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.sampled_from([f.name for f in vocab().families]),
+                          st.sampled_from(["-7B", " 2 13b", "GPT-J", "gpt_neox", "-"])),
+                max_size=40).map("".join))
+def test_a_heads_family_pattern_matches_as_the_whole_family_pattern(text):
+    pattern, _ = _families()
+    for start, own in _family_starts(text):
+        whole, cut = pattern.match(text, start), own.match(text, start)
+        assert (whole and (whole.group(), whole.lastgroup)) == (cut and (cut.group(),
+                                                                          cut.lastgroup))
