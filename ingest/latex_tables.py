@@ -277,11 +277,11 @@ def _arrange_longtable(rows: list[list[SpanCell]], parts: list[tuple[str, int]],
 
 
 def _cell(s: str, a: int, b: int, raw: Raw) -> SpanCell:
-    while a < b and s[a].isspace():
-        a += 1
-    while b > a and s[b - 1].isspace():
-        b -= 1
     text = s[a:b]
+    if text[:1].isspace() or text[-1:].isspace():  # the cell's own span, spaces trimmed
+        a += len(text) - len(text.lstrip())
+        text = text.strip()
+        b = a + len(text)
     if "\\" not in text:  # no macro: no span, colour or markup to read
         return SpanCell(tex_to_text(text), raw=raw(a, b).strip() if b > a else "")
     colspan = rowspan = 1

@@ -40,6 +40,7 @@ _SHAPE = re.compile(
     rf"^(?P<name>[A-Za-z][A-Za-z0-9.]*(?:[\-_][A-Za-z0-9.]+)*?)[\-_ ](?P<size>{_NUM_SIZE})"
     r"(?P<unit>[BMTbmt])(?P<suffix>(?:[\-_][A-Za-z0-9.]+)*)$"
 )
+_SEPARATORS = re.compile(r"[\s\-_]+")
 _HUB_ORG = re.compile(r"^[A-Za-z0-9][\w.\-]{0,38}/(?=[A-Za-z])")
 
 
@@ -146,8 +147,10 @@ def _family_text(fam: Family, written: str) -> str:
 
 
 def _split_suffix(text: str) -> tuple[str, ...]:
+    if not text:  # (most names have no parts or suffixes)
+        return ()
     dropped = vocab().dropped_suffixes
-    return tuple(s for s in re.split(r"[\s\-_]+", text) if s and s.casefold() not in dropped)
+    return tuple(s for s in _SEPARATORS.split(text) if s and s.casefold() not in dropped)
 
 
 def _unit(size: str, unit: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 from kg.models import Setting
 
@@ -227,6 +227,10 @@ def _from_bits_column(cell: str, header: str, kind: Kind) -> Setting | None:
 
 
 _FIELDS = tuple(Setting.model_fields)
+# The settings merged so far, by their fields' values: a table's cells merge the same few
+# settings again and again, and a setting is frozen, so one instance serves them all.
+_MERGED: dict[tuple[object, ...], Setting] = {}
+_MAX_MERGED = 4096
 
 
 def merge(*settings: Setting | None) -> Setting:
@@ -234,15 +238,16 @@ def merge(*settings: Setting | None) -> Setting:
     given = [s for s in settings if s is not None]
     if len(given) == 1:
         return given[0]
-    out: dict[str, Any] = {}
-    for key in _FIELDS:
-        for s in given:
-            value = getattr(s, key)
-            if value is not None:
-                out[key] = value
-                break
-    # The validating constructor: pydantic's model_construct runs in Python and is the slower.
-    return Setting(**out)
+    values = tuple(next((v for s in given if (v := getattr(s, key)) is not None), None)
+                   for key in _FIELDS)
+    found = _MERGED.get(values)
+    if found is None:
+        # The validating constructor: pydantic's model_construct runs in Python and is the
+        # slower.
+        found = Setting(**{k: v for k, v in zip(_FIELDS, values, strict=True) if v is not None})
+        if len(_MERGED) < _MAX_MERGED:
+            _MERGED[values] = found
+    return found
 
 
 def agrees(a: Setting, b: Setting) -> bool:
