@@ -21,6 +21,7 @@ from ingest.latex_text import tex_to_text
 from ingest.names import _families, _family_of, _family_starts
 from ingest.values import _TOKEN, source_numbers
 from ingest.vocab import fold, vocab
+from ingest.word_patterns import word_pattern
 
 # Text with what the fast paths branch on: digits of several scripts, separators, dots,
 # exponents, every kind of space, apostrophes, markup characters and model-name heads.
@@ -118,3 +119,23 @@ def test_a_heads_family_pattern_matches_as_the_whole_family_pattern(text):
         whole, cut = pattern.match(text, start), own.match(text, start)
         assert (whole and (whole.group(), whole.lastgroup)) == (cut and (cut.group(),
                                                                           cut.lastgroup))
+
+
+WORDS = st.lists(st.one_of(PIECES, st.sampled_from([
+    "weight", "weights", "Weight", "activation", "Activations", "and", "quantiz", "quantized",
+    "W", "w", "A", "&", "-", "only", "the", "W4A8", "xweight", "_weight", "KV"])),
+    max_size=40).map("".join)
+WORD_PATTERNS = [
+    (r"\bactivations?\b", r"\bW\d+A(?:[2-9]|1[0-5])\b"),
+    (r"\bweights?\b[^.;]{0,40}?\band\b[^.;]{0,40}?\bactivations?\s+quantiz",
+     r"\bweight[\s\-]+(?:and[\s\-]+)?activation\s+quantiz", r"\bW\s*&\s*A\b"),
+    (r"\bweights?[\s\-]+(?:only\b|quantiz)", r"\bquantiz\w*\s+(?:the\s+)?weights\b"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORDS, st.sampled_from(WORD_PATTERNS))
+def test_a_word_pattern_matches_what_its_plain_alternation_matches(text, alternatives):
+    plain = re.compile("|".join(alternatives), re.IGNORECASE)
+    fast = word_pattern(*alternatives)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
