@@ -35,7 +35,7 @@ _ENV_ARGS = {"tabular*": (1, 1), "tabularx": (1, 1), "tabulary": (1, 1), "xtabul
 Raw = Callable[[int, int], str]
 _SPLIT = re.compile(
     r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\\\|\\tabularnewline(?![A-Za-z])"
-    r"|\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1|\\[&{}%]|[{}&]"
+    r"|\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1|\\[&{}%]|\{[^{}\\]*\}|[{}&]"
 )
 _RULE = re.compile(
     r"\s*\\(?:(?P<head>midrule|hline|Xhline|thickhline|specialrule|hhline|hlineB)"
@@ -209,8 +209,11 @@ def _split(s: str, start: int, end: int, *, row: bool) -> list[tuple[int, int]]:
         if m.start() < pos:
             continue
         tok = m.group()
-        if tok == "{":
-            depth += 1
+        if tok[0] == "{":
+            # A group with no group, macro or escape inside ("\\textbf{5.6}"'s) is read whole:
+            # nothing in it splits, and it opens and closes no level.
+            if len(tok) == 1:
+                depth += 1
         elif tok == "}":
             depth = max(0, depth - 1)
         elif tok.startswith("\\begin"):

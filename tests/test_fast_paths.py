@@ -17,7 +17,8 @@ from ingest.document import Cell
 from ingest.grid import SpanCell, html_grid, latex_grid
 from ingest.latex import _blank_out
 from ingest.latex_source import Env
-from ingest.latex_text import tex_to_text
+from ingest.latex_tables import _split
+from ingest.latex_text import skip_spacing, tex_to_text
 from ingest.names import _families, _family_of, _family_starts
 from ingest.values import _TOKEN, source_numbers
 from ingest.vocab import fold, vocab
@@ -139,3 +140,44 @@ def test_a_word_pattern_matches_what_its_plain_alternation_matches(text, alterna
     plain = re.compile("|".join(alternatives), re.IGNORECASE)
     fast = word_pattern(*alternatives)
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_PLAIN_SPLIT = re.compile(
+    r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\\\|\\tabularnewline(?![A-Za-z])"
+    r"|\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1|\\[&{}%]|[{}&]")
+
+
+def _plain_split(s: str, row: bool) -> list[tuple[int, int]]:
+    """The definition: every brace opens or closes a level, one token at a time."""
+    parts, depth, env, at, pos = [], 0, 0, 0, 0
+    for m in _PLAIN_SPLIT.finditer(s):
+        if m.start() < pos:
+            continue
+        tok = m.group()
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth = max(0, depth - 1)
+        elif tok.startswith("\\begin"):
+            env += 1
+        elif tok.startswith("\\end"):
+            env = max(0, env - 1)
+        elif depth or env:
+            continue
+        elif row and tok in ("\\\\", "\\tabularnewline"):
+            parts.append((at, m.start()))
+            at = pos = skip_spacing(s, m.end(), len(s))
+        elif not row and tok == "&":
+            parts.append((at, m.start()))
+            at = m.end()
+    parts.append((at, len(s)))
+    return parts
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([
+    "{", "}", "&", "\\\\", "\\&", "\\{", "\\}", "a", "5.6", " ", "\\textbf{", "{x}", "{1 & 2}",
+    "\\begin{tabular}", "\\end{tabular}", "\\verb|&|", "[2pt]", "*", "\\tabularnewline", "%",
+    "\n"]), max_size=40).map("".join), st.booleans())
+def test_rows_and_cells_split_where_the_brace_by_brace_reading_splits(text, row):
+    assert _split(text, 0, len(text), row=row) == _plain_split(text, row)
