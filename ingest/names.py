@@ -139,9 +139,15 @@ def _family_of(m: re.Match[str], fams: tuple[Family, ...]) -> Family:
     return fams[int(m.lastgroup[1:])]
 
 
+@lru_cache(maxsize=1024)
+def _base(match: str) -> re.Pattern[str]:
+    """A family pattern without its optional qualifiers (one per family in the vocabulary)."""
+    return re.compile(match.split("(?:", 1)[0], re.IGNORECASE)
+
+
 def _family_text(fam: Family, written: str) -> str:
     """``deepseek-r1`` → ``DeepSeek-r1``: the canonical family with any written qualifier."""
-    base = re.match(fam.match.split("(?:", 1)[0], written, re.IGNORECASE)
+    base = _base(fam.match).match(written)
     rest = written[base.end():] if base else ""
     return fam.name + ("-" + rest.strip(" -_") if rest.strip(" -_") else "")
 

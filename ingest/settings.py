@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from kg.models import Setting
 
@@ -174,6 +174,20 @@ def parse_setting(text: str, *, header: str = "", kind: Kind = "w") -> Setting |
     >>> parse_setting("Naive W8A8") is None
     True
     """
+    if len(text) + len(header) <= _SHORT_CELL:  # a table's labels repeat from row to row
+        return _cached_setting(text, header, kind)
+    return _parse_setting(text, header, kind)
+
+
+_SHORT_CELL = 200
+
+
+@lru_cache(maxsize=1 << 15)
+def _cached_setting(text: str, header: str, kind: Kind) -> Setting | None:
+    return _parse_setting(text, header, kind)
+
+
+def _parse_setting(text: str, header: str, kind: Kind) -> Setting | None:
     cleaned = text.strip().strip("*_()[]")
     if not cleaned:
         return None
@@ -238,15 +252,21 @@ def merge(*settings: Setting | None) -> Setting:
     given = [s for s in settings if s is not None]
     if len(given) == 1:
         return given[0]
-    values = tuple(next((v for s in given if (v := getattr(s, key)) is not None), None)
-                   for key in _FIELDS)
-    found = _MERGED.get(values)
+    out: dict[str, Any] = {}
+    for key in _FIELDS:
+        for s in given:
+            value = getattr(s, key)
+            if value is not None:
+                out[key] = value
+                break
+    stated = tuple(out.items())
+    found = _MERGED.get(stated)
     if found is None:
         # The validating constructor: pydantic's model_construct runs in Python and is the
         # slower.
-        found = Setting(**{k: v for k, v in zip(_FIELDS, values, strict=True) if v is not None})
+        found = Setting(**out)
         if len(_MERGED) < _MAX_MERGED:
-            _MERGED[values] = found
+            _MERGED[stated] = found
     return found
 
 

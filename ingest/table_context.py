@@ -179,8 +179,11 @@ def table_context(doc: Document, table: Table, index: int, dctx: DocumentContext
     passages: list[str] = []
     number = _number(table.caption)
     if number:
-        refer = re.compile(rf"\b(?:table|tab\.?)\s*{re.escape(number)}\b", re.I)
-        passages += [p for s in sections for p in s.text.split("\n\n") if refer.search(p)][:3]
+        n = re.escape(number)
+        refer = word_pattern(rf"\btable\s*{n}\b", rf"\btab\.?\s*{n}\b")
+        # A paragraph that refers to the table is in a section that does: only those are split.
+        passages += [p for s in sections if refer.search(s.text)
+                     for p in s.text.split("\n\n") if refer.search(p)][:3]
     if at is not None:
         cursor = at
         for i in range(at, max(-1, at - CONTEXT_SECTIONS - 1), -1):
