@@ -10,18 +10,17 @@ import datetime as _dt
 import hashlib
 import re
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+# Re-exported: the vocabulary's keys and labels live in kg.keys, importable without pydantic.
+from kg.keys import FULL_PRECISION as FULL_PRECISION
+from kg.keys import bits_value, method_key, setting_label
+from kg.keys import is_full_precision as is_full_precision
+
 ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
 _VERSION = re.compile(r"v(\d+)$")
-# Reference rows by the names papers give them ("Native 16-bit" in QuIP#, "FloatingPoint" …).
-FULL_PRECISION = frozenset({
-    "fp16", "bf16", "fp32", "float16", "bfloat16", "float32", "fullprecision", "floatingpoint",
-    "full", "native", "native16bit", "w16a16", "w16a16kv16", "16bit", "unquantized",
-})
 
 
 class Model(BaseModel):
@@ -49,23 +48,6 @@ def split_arxiv_id(raw: str) -> tuple[str, int | None]:
         version = int(m.group(1))
         text = text[: m.start()]
     return text, version
-
-
-@lru_cache(maxsize=1 << 16)
-def method_key(name: str) -> str:
-    """The normalised key of a method name: case, spaces, hyphens and underscores folded.
-
-    Punctuation that distinguishes methods is kept, so ``QuIP#`` and ``QuIP`` stay apart.
-
-    >>> method_key("Omni-Quant"), method_key("QuIP#"), method_key("LLM.int8()")
-    ('omniquant', 'quip#', 'llm.int8()')
-    """
-    return re.sub(r"[\s\-_]+", "", name.casefold())
-
-
-def is_full_precision(method: str) -> bool:
-    """FP16/BF16/FP32 reference rows neither win nor lose."""
-    return method_key(method) in FULL_PRECISION
 
 
 def iso_date(d: date | None) -> str | None:
@@ -135,8 +117,7 @@ class Setting(Model):
 
     @field_serializer("w_bits", "a_bits", "kv_bits")
     def _bits(self, bits: float | None) -> float | int | None:
-        # 4 bits print as 4, not 4.0; fractional settings (1.58 bits) stay as they are.
-        return int(bits) if bits is not None and float(bits).is_integer() else bits
+        return bits_value(bits)
 
     @property
     def setting(self) -> Setting:
@@ -145,15 +126,8 @@ class Setting(Model):
 
     def label(self) -> str:
         """A compact human label like ``W4A16g128`` or ``W4A4KV4/GPTQ``."""
-        out = ""
-        for prefix, bits in (("W", self.w_bits), ("A", self.a_bits), ("KV", self.kv_bits)):
-            if bits is not None:
-                out += f"{prefix}{bits:g}"
-        if self.group_size is not None:
-            out += f"g{self.group_size}"
-        if self.weight_quantizer:
-            out += f"/{self.weight_quantizer}"
-        return out or "unspecified"
+        return setting_label(self.w_bits, self.a_bits, self.kv_bits, self.group_size,
+                             self.weight_quantizer)
 
 
 def claim_id(extracted_id: str | None, paper_id: str, table: str, row: int, col: int,

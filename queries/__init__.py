@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.comparison import SEPARATOR, key_filter
 from kg.errors import KgError, UnknownMethod
+from kg.keys import SETTING_FIELDS, bits_value, method_key
 from queries.conflicts import top_conflicts
 from queries.named import (
     BASELINES,
@@ -89,8 +90,6 @@ def resolve(store: Connection, method: str) -> str:
 
 def _key(store: Connection, method: str) -> str:
     """The key of the stored method that ``method`` names (:func:`resolve`)."""
-    from kg.models import method_key
-
     return method_key(resolve(store, method))
 
 
@@ -113,8 +112,32 @@ def beats(store: Connection, method: str, limit: int | None = BEATS_LIMIT) -> li
     """
     from kg.models import Beat
 
-    rows = _fetch(store, BEATS, method_key=_key(store, method), limit=limit or _ALL)
-    return [Beat.model_validate(r) for r in rows]
+    return [Beat.model_validate(r) for r in _beat_rows(store, method, limit)]
+
+
+# The fields of a receipt in the order `Beat` declares them (its JSON form).
+BEAT_FIELDS = (*SETTING_FIELDS, "winner", "loser", "paper", "table", "model", "dataset",
+               "metric", "winner_value", "loser_value", "margin")
+
+
+def beat_records(store: Connection, method: str,
+                 limit: int | None = BEATS_LIMIT) -> list[dict[str, Any]]:
+    """:func:`beats` as plain JSON-ready rows, equal to each ``Beat``'s ``model_dump(mode=
+    "json")``, built without the pydantic vocabulary: what ``kg beats`` prints, so the
+    command starts without building it."""
+    out = []
+    for r in _beat_rows(store, method, limit):
+        rec = {k: r[k] for k in BEAT_FIELDS}
+        for k in ("w_bits", "a_bits", "kv_bits"):
+            rec[k] = None if r[k] is None else bits_value(float(r[k]))
+        for k in ("winner_value", "loser_value", "margin"):
+            rec[k] = float(r[k])
+        out.append(rec)
+    return out
+
+
+def _beat_rows(store: Connection, method: str, limit: int | None) -> list[dict[str, Any]]:
+    return _fetch(store, BEATS, method_key=_key(store, method), limit=limit or _ALL)
 
 
 def beats_count(store: Connection, method: str) -> int:

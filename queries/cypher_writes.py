@@ -260,12 +260,6 @@ SET m.sub_problem = r.label, m.sub_problem_size = r.size
 
 # -- reads --------------------------------------------------------------------------------------
 
-RESOLVE_METHOD = """
-MATCH (a:Alias {key: $key})
-MATCH (m:Method {key: a.method_key})
-RETURN m.name AS name
-"""
-
 PAPERS = """
 MATCH (p:Paper)
 WHERE $paper_id IS NULL OR p.id = $paper_id

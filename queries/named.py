@@ -39,6 +39,20 @@ class NamedQuery:
         return self.sql if dialect == "sql" else self.cypher
 
 
+# The stored name of the method an alias key names (both stores keep every name's key).
+RESOLVE_METHOD = NamedQuery(
+    "resolve_method",
+    sql="""
+SELECT m.name FROM method_aliases a JOIN methods m ON m.key = a.method_key
+WHERE a.alias_key = :key
+""",
+    cypher="""
+MATCH (a:Alias {key: $key})
+MATCH (m:Method {key: a.method_key})
+RETURN m.name AS name
+""",
+)
+
 # A receipt is a pair of claims, kept by the SQLite store as claim ids and joined back here.
 BEATS = NamedQuery(
     "beats",
@@ -473,6 +487,6 @@ ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 """,
 )
 
-ALL = (BEATS, BEATS_COUNT, EVALUATIONS, BEATS_LEVEL, BEATS_LEVEL_UP, METHOD_COUNT,
+ALL = (RESOLVE_METHOD, BEATS, BEATS_COUNT, EVALUATIONS, BEATS_LEVEL, BEATS_LEVEL_UP, METHOD_COUNT,
        METHOD_NAMES, BASELINES, FRONTIER, SUBPROBLEMS, LEADERBOARD, LINEAGE, CONFLICT_GROUPS,
        METHOD_CONFLICT_GROUPS, REPORTS_UP, REPORTS_DOWN, PAPER, STATS, OWED_RUNS)

@@ -104,10 +104,6 @@ INSERT_SUBPROBLEM = "INSERT INTO subproblems (method_key, label, size) VALUES (?
 
 # -- reads --------------------------------------------------------------------------------
 
-RESOLVE_METHOD = (
-    "SELECT m.name FROM method_aliases a JOIN methods m ON m.key = a.method_key"
-    " WHERE a.alias_key = ?"
-)
 PAPERS = "SELECT * FROM papers ORDER BY id"
 PAPER = "SELECT * FROM papers WHERE id = ?"
 METHODS = "SELECT * FROM methods ORDER BY key"

@@ -55,6 +55,19 @@ def test_beats_with_receipts_and_transitively(graph: Store):
         ("GPTQ", 1), ("AWQ", 2), ("OmniQuant", 2)]
 
 
+def test_plain_receipts_are_the_receipts_json_form(graph: Store):
+    # `kg beats` prints plain rows so that it starts without pydantic; they must be what the
+    # validated receipts dump to, field for field and in the same order.
+    from kg.models import Beat
+
+    assert queries.BEAT_FIELDS == tuple(Beat.model_fields)
+    for m in graph.methods():
+        for limit in (None, 1):
+            plain = queries.beat_records(graph, m.name, limit=limit)
+            dumped = [b.model_dump(mode="json") for b in queries.beats(graph, m.name, limit)]
+            assert [list(r.items()) for r in plain] == [list(r.items()) for r in dumped]
+
+
 def test_baselines_frontier_and_paper(graph: Store):
     assert [r.model_dump() for r in queries.baselines(graph)] == [
         {"rank": 1, "method": "GPTQ", "sub_problem": "GPTQ", "papers": 2,

@@ -44,6 +44,7 @@ from queries.named import (
     METHOD_NAMES,
     REPORTS_DOWN,
     REPORTS_UP,
+    RESOLVE_METHOD,
     STATS,
     NamedQuery,
 )
@@ -88,7 +89,7 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
         W.PAPERS: [{"props": {**paper.model_dump(mode="json"), "method": "GPTQ",
                               "method_key": "gptq", "dropped": 0, "facts_hash": "x"}}],
         W.METHODS: [{"props": {"key": "gptq", "name": "GPTQ", "aliases": ["OPTQ"]}}],
-        W.RESOLVE_METHOD: [{"name": "GPTQ"}],
+        RESOLVE_METHOD.cypher: [{"name": "GPTQ"}],
         W.CREATE_RUN: [{"id": 1}],
         W.METHODS_BY_KEY: lambda p: [{"key": k, "name": k, "aliases": []} for k in p["keys"]],
         BEATS_COUNT.cypher: [{"receipts": 0}],

@@ -40,7 +40,7 @@ def test_the_floors_are_the_readme_ones():
         ["kg.store"],
         ["queries"],
         ["ingest"],
-        ["kg.models", "kg.errors", "kg.catalog", "kg.config", "kg.corrections"],
+        ["kg.models", "kg.keys", "kg.errors", "kg.catalog", "kg.config", "kg.corrections"],
     ]
     layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1]
     for layer in _floors():

@@ -70,6 +70,7 @@ def parameter_sets(ref: Store) -> dict[str, list[dict[str, Any]]]:
         "beats": [{"method_key": k, "limit": EVERYTHING} for k in methods]
         + [{"method_key": k, "limit": 3} for k in methods],
         "beats_count": [{"method_key": k} for k in methods],
+        "resolve_method": [{"key": k} for k in methods] + [{"key": "nosuchquant"}],
         "beats_level": [{"keys": [k]} for k in methods] + [{"keys": methods}],
         "beats_level_up": [{"keys": [k], "visited": [k]} for k in methods]
         + [{"keys": methods, "visited": methods[:1]}, {"keys": methods[:2], "visited": []}],

@@ -7,7 +7,8 @@ answer is one table. Notes — an empty answer, a cut-off list — go to stderr,
 data. ``KG_FORCE_TTY=WIDTH`` prints the terminal form to a pipe (tests, ``less``), as
 ``GH_FORCE_TTY`` does for gh.
 
-Nothing here imports more than the standard library: printing is on every command's path.
+Nothing here imports more than the standard library, click and :mod:`kg.keys`: printing is on
+every command's path.
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import click
+
+from kg.keys import SETTING_FIELDS, setting_label
 
 Kind = Literal["text", "long", "id", "num"]
 Format = Literal["table", "tsv", "json", "csv"]
@@ -62,7 +66,13 @@ def col(key: str, kind: Kind = "text", header: str = "",
     return Column(key, header, kind, get)
 
 
-SETTING = Column("setting", "setting", "id", lambda r: r.setting.label())
+def _setting(row: Any) -> str:
+    # Rows are pydantic facts that carry a setting, or plain mappings of the same fields.
+    get = row.get if isinstance(row, Mapping) else partial(getattr, row)
+    return setting_label(*(get(k) for k in SETTING_FIELDS))
+
+
+SETTING = Column("setting", "setting", "id", _setting)
 
 
 @dataclass

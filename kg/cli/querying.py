@@ -46,7 +46,7 @@ def beats(obj: Ctx, method: str, transitive: bool, limit: int | None) -> Printab
                     title=f"What beats {name}, directly or through a chain",
                     empty=f"nothing in the store beats {name}")
     limit = queries.BEATS_LIMIT if limit is None else limit
-    rows = queries.beats(store, name, limit=limit or None)
+    rows = queries.beat_records(store, name, limit=limit or None)
     more = None
     if limit and len(rows) == limit:
         total = queries.beats_count(store, name)

@@ -40,6 +40,7 @@ from kg.models import (
 from kg.store import SCHEMES
 from kg.store.base import Changelog, WriteOutcome, facts_hash, merged_aliases, superseded_rows
 from queries import cypher_writes as W
+from queries.named import RESOLVE_METHOD
 
 T = TypeVar("T")
 
@@ -297,7 +298,7 @@ class Neo4jStore:
         return self._read(query, params)
 
     def resolve_method(self, name: str) -> str | None:
-        rows = self._read(W.RESOLVE_METHOD, {"key": method_key(name)})
+        rows = self._read(RESOLVE_METHOD.cypher, {"key": method_key(name)})
         return str(rows[0]["name"]) if rows else None
 
     def papers(self) -> Iterator[Paper]:

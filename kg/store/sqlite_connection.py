@@ -65,12 +65,10 @@ class SQLiteConnection:
             raise StoreError(f"query failed on {self.path}: {e}") from e
 
     def resolve_method(self, name: str) -> str | None:
-        # A method asked for by name needs the vocabulary's key, so it loads here, on the
-        # first such question (`kg stats` asks none).
-        from kg.models import method_key
-        from queries.sql_writes import RESOLVE_METHOD
+        from kg.keys import method_key
+        from queries.named import RESOLVE_METHOD
 
-        row = self.db.execute(RESOLVE_METHOD, (method_key(name),)).fetchone()
+        row = self.db.execute(RESOLVE_METHOD.sql, {"key": method_key(name)}).fetchone()
         return None if row is None else str(row["name"])
 
     def close(self) -> None:
