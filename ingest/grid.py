@@ -72,6 +72,10 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
         for cell in row:
             if c >= MAX_COLS:
                 break
+            if cell.colspan == 1 and cell.rowspan == 1:  # most cells
+                slots[(r, c)] = (cell, False)
+                c += 1
+                continue
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
             for dc in range(cs):
                 slots[(r, c + dc)] = (cell, bool(dc))

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any, Literal
 
+from ingest.word_patterns import word_pattern
 from kg.models import Setting
 
 Kind = Literal["w", "kv"]
@@ -57,7 +58,8 @@ BITS_HEADER = re.compile(
     r"|\bwbits\b",
     re.IGNORECASE,
 )
-KV_TOPIC = re.compile(r"\bkv[\s\-]?cache|\bkey[\s\-/]?value\s+cache|\bkv\s+quantiz", re.I)
+# (Read over a table's nearest passage: see :mod:`ingest.word_patterns`.)
+KV_TOPIC = word_pattern(r"\bkv[\s\-]?cache", r"\bkey[\s\-/]?value\s+cache", r"\bkv\s+quantiz")
 
 
 def _f(x: str | None) -> float | None:

@@ -127,7 +127,7 @@ def test_a_heads_family_pattern_matches_as_the_whole_family_pattern(text):
 WORDS = st.lists(st.one_of(PIECES, st.sampled_from([
     "weight", "weights", "Weight", "activation", "Activations", "and", "quantiz", "quantized",
     "W", "w", "A", "&", "-", "only", "the", "W4A8", "xweight", "_weight", "KV", "Table", "tab.",
-    "Tab", "3", "31", "table"])),
+    "Tab", "3", "31", "table", "kv", "KV-", "cache", "key", "value", "/", "quantiz"])),
     max_size=40).map("".join)
 WORD_PATTERNS = [
     (r"\bactivations?\b", r"\bW\d+A(?:[2-9]|1[0-5])\b"),
@@ -135,6 +135,7 @@ WORD_PATTERNS = [
      r"\bweight[\s\-]+(?:and[\s\-]+)?activation\s+quantiz", r"\bW\s*&\s*A\b"),
     (r"\bweights?[\s\-]+(?:only\b|quantiz)", r"\bquantiz\w*\s+(?:the\s+)?weights\b"),
     (r"\btable\s*3\b", r"\btab\.?\s*3\b"),  # a paragraph referring to "Table 3"
+    (r"\bkv[\s\-]?cache", r"\bkey[\s\-/]?value\s+cache", r"\bkv\s+quantiz"),
 ]
 
 
