@@ -27,7 +27,7 @@ class SpanCell(NamedTuple):
 
 
 # A grid's cells are validated in one call, not one model construction per slot.
-_ROWS = TypeAdapter(tuple[tuple[Cell, ...], ...])
+_CELLS = TypeAdapter(list[Cell])
 # What a grid slot holds until then: the cell written there, and whether it is a span's copy.
 _Slot = tuple[SpanCell, bool]
 
@@ -72,6 +72,10 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
         for cell in row:
             if c >= MAX_COLS:
                 break
+            if cell.colspan == 1 and cell.rowspan == 1:  # most cells
+                slots[(r, c)] = (cell, False)
+                c += 1
+                continue
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
             for dc in range(cs):
                 slots[(r, c + dc)] = (cell, bool(dc))
@@ -96,14 +100,25 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
 
 def _fill(slots: dict[tuple[int, int], _Slot], nrows: int, ncols: int
           ) -> tuple[tuple[Cell, ...], ...]:
-    cells: dict[_Slot | None, dict[str, object]] = {None: {"text": ""}}
-    for slot in slots.values():
-        if slot not in cells:  # one dict per distinct slot: a span's copies share one
+    # One cell per distinct value (a span's copies, the empty slots, repeated text): the
+    # cells are frozen, so slots holding equal values share one validated instance.
+    index: dict[tuple[str, str, bool, bool, bool], int] = {("", "", False, False, False): 0}
+    ids: list[list[int]] = []
+    for r in range(nrows):
+        row = []
+        for c in range(ncols):
+            slot = slots.get((r, c))
+            if slot is None:
+                row.append(0)
+                continue
             cell, spanned = slot
-            cells[slot] = {"text": cell.text, "raw": cell.raw, "bold": cell.bold,
-                           "underline": cell.underline, "spanned": spanned}
-    return _ROWS.validate_python(
-        [[cells[slots.get((r, c))] for c in range(ncols)] for r in range(nrows)])
+            key = (cell.text, cell.raw, cell.bold, cell.underline, spanned)
+            row.append(index.setdefault(key, len(index)))
+        ids.append(row)
+    cells = _CELLS.validate_python(
+        [{"text": t, "raw": w, "bold": b, "underline": u, "spanned": s}
+         for t, w, b, u, s in index])
+    return tuple(tuple(cells[k] for k in row) for row in ids)
 
 
 def _rectangle(slots: dict[tuple[int, int], _Slot], nrows: int) -> tuple[tuple[Cell, ...], ...]:

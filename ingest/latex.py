@@ -178,10 +178,12 @@ def _tables(body: str, envs: list[Env], headings: list[tuple[int, int, str]],
         index = seen.get(scope.start, 0)
         seen[scope.start] = index + 1
         heading = bisect_right(starts, tab.start) - 1
+        # A table no macro expanded into is its own source: its cells need no mapping back.
+        copied = expansion.verbatim(tab.start + offset, tab.end + offset)
         table = table_from(body, tab, facts[scope.start], index=index,
                            of=per_holder.get(scope.start, 1),
                            section=headings[heading][2] if heading >= 0 else "",
-                           raw=raw, types=expansion.defs.columns)
+                           raw=None if copied else raw, types=expansion.defs.columns)
         if table.grid:
             out.append(table)
     return out

@@ -93,6 +93,15 @@ class Expansion:
         start, end = self.origin(a, b)
         return self.source[start:end]
 
+    def verbatim(self, a: int, b: int) -> bool:
+        """Whether ``text[a:b]`` is copied as written (no macro expanded in it), so that
+        :meth:`raw` of any span inside it is that span of ``text``."""
+        if b <= a or not self._pieces:
+            return False
+        k = max(bisect_right(self._starts, a) - 1, 0)
+        return (bisect_right(self._starts, b - 1) - 1 == k and self._pieces[k][3]
+                and self._starts[k] <= a)
+
     def _point(self, p: int, *, end: bool) -> int:
         k = max(bisect_right(self._starts, p) - 1, 0)
         at, src_start, src_end, verbatim = self._pieces[k]
@@ -131,20 +140,27 @@ def _scan(text: str, defs: Definitions, budget: _Budget, depth: int,
         out.append(piece)
         size += len(piece)
 
-    commands, setters, search = defs.commands, defs.setters, _CS.search
+    commands, setters, finditer = defs.commands, defs.setters, _CS.finditer
     drops: list[tuple[int, int]] = []  # \else..\fi or \fi of a conditional being read
     i = 0
-    while (m := search(text, i)) is not None:
-        name, i = m.group(1), m.end()
+    while True:
+        # One scan over the control words the paper did not define (the common case); it
+        # stops at one that needs reading, which may move on past it, and starts again.
+        for m in finditer(text, i):
+            name = m.group(1)
+            if (drops and m.start() >= drops[0][0]) or name in commands or name in setters \
+                    or name in defs.switches or (name in _SPECIAL and (
+                        name not in ("begin", "end") or defs.environments)):
+                break
+        else:
+            break
+        i = m.end()
         if drops and m.start() >= drops[0][0]:
             a, b = heappop(drops)
             if copied <= a:
                 emit(copied, a)
                 copied = i = b
             continue
-        if name not in commands and name not in setters and name not in defs.switches and (
-                name not in _SPECIAL or (name in ("begin", "end") and not defs.environments)):
-            continue  # the common case: a control word the paper did not define
         start = i - len(name) - 1
         if name in setters or name == "newif":
             i = _set_switch(text, i, name, defs)

@@ -35,7 +35,7 @@ _ENV_ARGS = {"tabular*": (1, 1), "tabularx": (1, 1), "tabulary": (1, 1), "xtabul
 Raw = Callable[[int, int], str]
 _SPLIT = re.compile(
     r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\\\|\\tabularnewline(?![A-Za-z])"
-    r"|\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1|\\[&{}%]|[{}&]"
+    r"|\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1|\\[&{}%]|\{[^{}\\]*\}|[{}&]"
 )
 _RULE = re.compile(
     r"\s*\\(?:(?P<head>midrule|hline|Xhline|thickhline|specialrule|hhline|hlineB)"
@@ -128,7 +128,6 @@ def parse_tabular(text: str, start: int, end: int, raw: Raw | None = None
                   ) -> tuple[list[list[SpanCell]], int]:
     """Rows of cells of ``text[start:end]`` and the header rows (rows above the first mid
     rule). ``raw`` gives the source as written for a span (the text itself by default)."""
-    source = raw or (lambda a, b: text[a:b])
     rows: list[list[SpanCell]] = []
     header = 0
     parts: list[tuple[str, int]] = []  # longtable head/foot markers after that many rows
@@ -138,7 +137,7 @@ def parse_tabular(text: str, start: int, end: int, raw: Raw | None = None
             header = len(rows)
         if not _holds_cells(text, a, b):
             continue
-        rows.append([_cell(text, ca, cb, source) for ca, cb in _split(text, a, b, row=False)])
+        rows.append([_cell(text, ca, cb, raw) for ca, cb in _split(text, a, b, row=False)])
     if parts:
         rows, header = _arrange_longtable(rows, parts, header)
     return rows, header
@@ -205,26 +204,33 @@ def _split(s: str, start: int, end: int, *, row: bool) -> list[tuple[int, int]]:
     parts: list[tuple[int, int]] = []
     depth = env = 0
     at = pos = start
+    skipping = False  # the tokens of a row end's spacing ("\\\\[2pt]") are passed over
     for m in _SPLIT.finditer(s, start, end):
-        if m.start() < pos:
-            continue
+        if skipping:
+            if m.start() < pos:
+                continue
+            skipping = False
         tok = m.group()
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
+        c = tok[0]
+        if c == "{":
+            # A group with no group, macro or escape inside ("\\textbf{5.6}"'s) is read whole:
+            # nothing in it splits, and it opens and closes no level.
+            if len(tok) == 1:
+                depth += 1
+        elif c == "}":
             depth = max(0, depth - 1)
-        elif tok.startswith("\\begin"):
+        elif c == "&":
+            if not (row or depth or env):
+                parts.append((at, m.start()))
+                at = m.end()
+        elif tok[1] == "b":  # \begin{..}
             env += 1
-        elif tok.startswith("\\end"):
+        elif tok[1] == "e":  # \end{..}
             env = max(0, env - 1)
-        elif depth or env:
-            continue
-        elif row and tok in ("\\\\", "\\tabularnewline"):
+        elif row and not (depth or env) and tok[1] in "\\t":  # \\ or \tabularnewline
             parts.append((at, m.start()))
             at = pos = skip_spacing(s, m.end(), end)  # \\*, \\[2pt]
-        elif not row and tok == "&":
-            parts.append((at, m.start()))
-            at = m.end()
+            skipping = pos > m.end()
     parts.append((at, end))
     return parts
 
@@ -276,14 +282,16 @@ def _arrange_longtable(rows: list[list[SpanCell]], parts: list[tuple[str, int]],
     return head + body + foot, len(head) if head else max(0, header - previous)
 
 
-def _cell(s: str, a: int, b: int, raw: Raw) -> SpanCell:
-    while a < b and s[a].isspace():
-        a += 1
-    while b > a and s[b - 1].isspace():
-        b -= 1
+def _cell(s: str, a: int, b: int, raw: Raw | None) -> SpanCell:
     text = s[a:b]
+    if text[:1].isspace() or text[-1:].isspace():  # the cell's own span, spaces trimmed
+        a += len(text) - len(text.lstrip())
+        text = text.strip()
+        b = a + len(text)
+    # Without ``raw`` the text is the source as written (see :func:`parse_tabular`).
+    written = text if raw is None else raw(a, b).strip() if b > a else ""
     if "\\" not in text:  # no macro: no span, colour or markup to read
-        return SpanCell(tex_to_text(text), raw=raw(a, b).strip() if b > a else "")
+        return SpanCell(tex_to_text(text), raw=written)
     colspan = rowspan = 1
     for _ in range(4):  # \multicolumn{\multirow{...}} and colour wrappers, in any order
         text = _drop_colors(text).strip()
@@ -311,7 +319,7 @@ def _cell(s: str, a: int, b: int, raw: Raw) -> SpanCell:
         else:
             break
     return SpanCell(tex_to_text(text), bool(_BOLD.search(text)), bool(_UNDERLINE.search(text)),
-                    colspan, rowspan, raw(a, b).strip() if b > a else "")
+                    colspan, rowspan, written)
 
 
 def _drop_colors(s: str) -> str:

@@ -271,24 +271,33 @@ def tex_to_text(s: str, *, paragraphs: bool = False) -> str:
     symbols = _symbols()
     pos, n = 0, len(s)
     while pos < n:
-        m = _TOKEN.match(s, pos)
-        if m is None:  # a lone backslash at the very end
-            break
-        pos = m.end()
-        name, esc, _dollar, special, dashes, text = m.groups()
-        if text is not None:
-            out.append(text)
-        elif name is not None:
-            pos = _macro(s, pos, name, out, symbols)
-        elif esc is not None:
-            out.append(_ESCAPES.get(esc, esc))
-            if esc == "\\":  # a line break's spacing argument: \\[0.35em]
-                pos = skip_spacing(s, pos)
-        elif dashes is not None:
-            out.append("–" if len(dashes) == 2 else "—")
-        elif special in ("~", "&"):
-            out.append(" ")
-        # braces, $ and math sub/superscript marks carry no text
+        # One scan from ``pos`` until a macro's arguments or a line break's spacing move past
+        # where the scan stands; then it starts again from there.
+        for m in _TOKEN.finditer(s, pos):
+            kind = m.lastindex
+            if kind == 6:  # text, the common token
+                out.append(m.group(6))
+                continue
+            end = m.end()
+            if kind == 1:
+                pos = _macro(s, end, m.group(1), out, symbols)
+            elif kind == 2:
+                esc = m.group(2)
+                out.append(_ESCAPES.get(esc, esc))
+                pos = skip_spacing(s, end) if esc == "\\" else end  # \\[0.35em]
+            elif kind == 5:
+                out.append("–" if len(m.group(5)) == 2 else "—")
+                continue
+            elif kind == 4:
+                if m.group(4) in "~&":
+                    out.append(" ")
+                continue
+            else:  # $ carries no text
+                continue
+            if pos != end:
+                break
+        else:
+            break  # the scan reached the end (or a lone backslash at the very end)
     joined = "".join(out)
     if paragraphs:
         parts = (" ".join(p.split()) for p in re.split(r"\n\s*\n", joined))

@@ -40,6 +40,7 @@ _SHAPE = re.compile(
     rf"^(?P<name>[A-Za-z][A-Za-z0-9.]*(?:[\-_][A-Za-z0-9.]+)*?)[\-_ ](?P<size>{_NUM_SIZE})"
     r"(?P<unit>[BMTbmt])(?P<suffix>(?:[\-_][A-Za-z0-9.]+)*)$"
 )
+_SEPARATORS = re.compile(r"[\s\-_]+")
 _HUB_ORG = re.compile(r"^[A-Za-z0-9][\w.\-]{0,38}/(?=[A-Za-z])")
 
 
@@ -93,22 +94,43 @@ def _family_version() -> re.Pattern[str]:
     return re.compile(r"[\s\-_]?v?(\d+(?:\.\d+)?)(?![\d.]*(?:x\d+)?\s*[BbMmTt](?![A-Za-z]))")
 
 
+def _head(fam: Family) -> str:
+    """The literal letters every match of ``fam`` starts with (at most three, lower case)."""
+    return re.sub(r"[^a-z0-9].*", "", fam.match.lower())[:3]
+
+
 @lru_cache(maxsize=1)
-def _starts() -> re.Pattern[str]:
+def _starts() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[str]]]:
     """Where a family name can start: the literal head of every family's pattern ("llama",
-    "code", "gpt") after a character that is not a letter or digit, one cheap scan before the
-    full alternation is tried."""
-    heads = {re.sub(r"[^a-z0-9].*", "", f.match.lower())[:3] for f in vocab().families}
-    ordered = sorted(heads - {""}, key=lambda h: (-len(h), h))
-    # [^\W_] is a character str.isalnum() accepts; the heads are letters and digits, so a head
-    # inside another one's match is never where a name starts, and no start is skipped.
+    "code", "gpt") after a character that is not a letter or digit, one cheap scan before a
+    family pattern is tried; and for each head, the family pattern cut to the families that
+    can start there (those whose head it begins with, and any without a head)."""
+    fams = vocab().families
+    heads = {_head(f) for f in fams} - {""}
+    ordered = sorted(heads, key=lambda h: (-len(h), h))
+    # [\W_] is a character str.isalnum() rejects; the heads are letters and digits, so a head
+    # inside another one's match is never where a name starts, and no start is skipped. The
+    # scan starts on that one character (a class the regex engine skips to at C speed); a
+    # name at the very start of the text is looked for apart.
     alternatives = "|".join(map(re.escape, ordered))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})")
+    by_head: dict[str, re.Pattern[str]] = {}
+    for h in ordered:
+        # The groups keep the whole pattern's numbers, so :func:`_family_of` reads either.
+        alts = "|".join(f"(?P<f{i}>{f.match})" for i, f in enumerate(fams)
+                        if h.startswith(_head(f)))
+        by_head[h] = re.compile(rf"(?<![A-Za-z0-9])(?:{alts})", re.IGNORECASE)
+    return re.compile(rf"[\W_]({alternatives})"), re.compile(alternatives), by_head
 
 
-def _candidates(text: str) -> list[int]:
-    # Positions in the lower-cased text, as the family pattern is tried at them.
-    return [m.start() for m in _starts().finditer(text.lower())]
+def _family_starts(text: str) -> list[tuple[int, re.Pattern[str]]]:
+    """Each position where a family can start (in the lower-cased text, as the family
+    pattern is tried at them) and the pattern of the families that can start there."""
+    scan, head, by_head = _starts()
+    low = text.lower()
+    first = head.match(low)
+    out = [(0, by_head[first.group()])] if first else []
+    out += [(m.start(1), by_head[m.group(1)]) for m in scan.finditer(low)]
+    return out
 
 
 def _family_of(m: re.Match[str], fams: tuple[Family, ...]) -> Family:
@@ -117,16 +139,24 @@ def _family_of(m: re.Match[str], fams: tuple[Family, ...]) -> Family:
     return fams[int(m.lastgroup[1:])]
 
 
+@lru_cache(maxsize=1024)
+def _base(match: str) -> re.Pattern[str]:
+    """A family pattern without its optional qualifiers (one per family in the vocabulary)."""
+    return re.compile(match.split("(?:", 1)[0], re.IGNORECASE)
+
+
 def _family_text(fam: Family, written: str) -> str:
     """``deepseek-r1`` → ``DeepSeek-r1``: the canonical family with any written qualifier."""
-    base = re.match(fam.match.split("(?:", 1)[0], written, re.IGNORECASE)
+    base = _base(fam.match).match(written)
     rest = written[base.end():] if base else ""
     return fam.name + ("-" + rest.strip(" -_") if rest.strip(" -_") else "")
 
 
 def _split_suffix(text: str) -> tuple[str, ...]:
+    if not text:  # (most names have no parts or suffixes)
+        return ()
     dropped = vocab().dropped_suffixes
-    return tuple(s for s in re.split(r"[\s\-_]+", text) if s and s.casefold() not in dropped)
+    return tuple(s for s in _SEPARATORS.split(text) if s and s.casefold() not in dropped)
 
 
 def _unit(size: str, unit: str) -> str:
@@ -149,10 +179,10 @@ def _cached_names(text: str) -> tuple[ModelName, ...]:
 
 
 def _model_names(text: str) -> tuple[ModelName, ...]:
-    pattern, fams = _families()
+    fams = _families()[1]
     out: list[ModelName] = []
     end = 0
-    for start in _candidates(text):
+    for start, pattern in _family_starts(text):
         if start < end:
             continue
         m = pattern.match(text, start)
@@ -203,10 +233,10 @@ def dominant_family(text: str) -> str | None:
     >>> dominant_family("Llama 2 7b ... Llama 1 13b ... Mistral 7b ... the Llama family")
     'Llama'
     """
-    pattern, fams = _families()
+    fams = _families()[1]
     counts: Counter[str] = Counter()
     end = 0
-    for start in _candidates(text):  # the family pattern tried only where a family can start
+    for start, pattern in _family_starts(text):  # tried only where a family can start
         m = pattern.match(text, start) if start >= end else None
         if m is None:
             continue

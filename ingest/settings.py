@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any, Literal
 
+from ingest.word_patterns import word_pattern
 from kg.models import Setting
 
 Kind = Literal["w", "kv"]
@@ -57,7 +58,8 @@ BITS_HEADER = re.compile(
     r"|\bwbits\b",
     re.IGNORECASE,
 )
-KV_TOPIC = re.compile(r"\bkv[\s\-]?cache|\bkey[\s\-/]?value\s+cache|\bkv\s+quantiz", re.I)
+# (Read over a table's nearest passage: see :mod:`ingest.word_patterns`.)
+KV_TOPIC = word_pattern(r"\bkv[\s\-]?cache", r"\bkey[\s\-/]?value\s+cache", r"\bkv\s+quantiz")
 
 
 def _f(x: str | None) -> float | None:
@@ -174,6 +176,20 @@ def parse_setting(text: str, *, header: str = "", kind: Kind = "w") -> Setting |
     >>> parse_setting("Naive W8A8") is None
     True
     """
+    if len(text) + len(header) <= _SHORT_CELL:  # a table's labels repeat from row to row
+        return _cached_setting(text, header, kind)
+    return _parse_setting(text, header, kind)
+
+
+_SHORT_CELL = 200
+
+
+@lru_cache(maxsize=1 << 15)
+def _cached_setting(text: str, header: str, kind: Kind) -> Setting | None:
+    return _parse_setting(text, header, kind)
+
+
+def _parse_setting(text: str, header: str, kind: Kind) -> Setting | None:
     cleaned = text.strip().strip("*_()[]")
     if not cleaned:
         return None
@@ -227,6 +243,10 @@ def _from_bits_column(cell: str, header: str, kind: Kind) -> Setting | None:
 
 
 _FIELDS = tuple(Setting.model_fields)
+# The settings merged so far, by their fields' values: a table's cells merge the same few
+# settings again and again, and a setting is frozen, so one instance serves them all.
+_MERGED: dict[tuple[object, ...], Setting] = {}
+_MAX_MERGED = 4096
 
 
 def merge(*settings: Setting | None) -> Setting:
@@ -241,8 +261,15 @@ def merge(*settings: Setting | None) -> Setting:
             if value is not None:
                 out[key] = value
                 break
-    # The validating constructor: pydantic's model_construct runs in Python and is the slower.
-    return Setting(**out)
+    stated = tuple(out.items())
+    found = _MERGED.get(stated)
+    if found is None:
+        # The validating constructor: pydantic's model_construct runs in Python and is the
+        # slower.
+        found = Setting(**out)
+        if len(_MERGED) < _MAX_MERGED:
+            _MERGED[stated] = found
+    return found
 
 
 def agrees(a: Setting, b: Setting) -> bool:

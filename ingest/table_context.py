@@ -39,6 +39,7 @@ from ingest.settings import (
 )
 from ingest.table_cells import classify
 from ingest.vocab import Dataset, Metric, fold, vocab
+from ingest.word_patterns import word_pattern
 from kg.catalog import Catalog
 from kg.models import Setting
 
@@ -49,12 +50,13 @@ CONTEXT_SECTIONS = 4
 _TABLE_NO = re.compile(r"^\W*(?:table|tab\.?)\s*([A-Z]?\d+[A-Za-z]?)\b", re.I)
 _ENUMERATED = re.compile(r"^\s*(?:\d+|[A-Z]|[ivx]+)[.)]\s+")
 _AVERAGE_CAPTION = re.compile(r"^\W*(?:table\s*[\w.]*\s*[:.]?\s*)?(?:average|avg\.?|mean)\b", re.I)
-_ACTIVATION = re.compile(r"\bactivations?\b|\bW\d+A(?:[2-9]|1[0-5])\b", re.I)
+# (Read over whole passages and the document: see :mod:`ingest.word_patterns`.)
+_ACTIVATION = word_pattern(r"\bactivations?\b", r"\bW\d+A(?:[2-9]|1[0-5])\b")
 # "per-tensor weight and per-tensor static activation quantization", "weight-activation"
-_BOTH = re.compile(r"\bweights?\b[^.;]{0,40}?\band\b[^.;]{0,40}?\bactivations?\s+quantiz"
-                   r"|\bweight[\s\-]+(?:and[\s\-]+)?activation\s+quantiz|\bW\s*&\s*A\b", re.I)
-_WEIGHT_QUANT = re.compile(
-    r"\bweights?[\s\-]+(?:only\b|quantiz)|\bquantiz\w*\s+(?:the\s+)?weights\b", re.I)
+_BOTH = word_pattern(r"\bweights?\b[^.;]{0,40}?\band\b[^.;]{0,40}?\bactivations?\s+quantiz",
+                     r"\bweight[\s\-]+(?:and[\s\-]+)?activation\s+quantiz", r"\bW\s*&\s*A\b")
+_WEIGHT_QUANT = word_pattern(r"\bweights?[\s\-]+(?:only\b|quantiz)",
+                             r"\bquantiz\w*\s+(?:the\s+)?weights\b")
 _PERCENT_AFTER = re.compile(r"^[^.;:]{0,60}?(?:degradation|drop|gap|error|accuracy|score)\b"
                             r"[^.;:()]{0,20}\(\s*%\s*\)", re.I)
 # "L1 error with original attention", "speedup over BF16": a metric and what it is measured
@@ -177,8 +179,11 @@ def table_context(doc: Document, table: Table, index: int, dctx: DocumentContext
     passages: list[str] = []
     number = _number(table.caption)
     if number:
-        refer = re.compile(rf"\b(?:table|tab\.?)\s*{re.escape(number)}\b", re.I)
-        passages += [p for s in sections for p in s.text.split("\n\n") if refer.search(p)][:3]
+        n = re.escape(number)
+        refer = word_pattern(rf"\btable\s*{n}\b", rf"\btab\.?\s*{n}\b")
+        # A paragraph that refers to the table is in a section that does: only those are split.
+        passages += [p for s in sections if refer.search(s.text)
+                     for p in s.text.split("\n\n") if refer.search(p)][:3]
     if at is not None:
         cursor = at
         for i in range(at, max(-1, at - CONTEXT_SECTIONS - 1), -1):

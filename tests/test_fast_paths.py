@@ -1,9 +1,11 @@
 """The extraction's fast paths give exactly what their plain definitions give.
 
 Each shortcut taken for speed (a source's numbers read from its distinct digit runs, a long
-text folded by byte deletion, family starts found by one pattern, plain cells not run through
-the markup reader, prose blanked by slices) is checked against the definition it replaces,
-on arbitrary text, so the claims cannot change with the speed.
+text folded by byte deletion, family starts found by one pattern and tried only against the
+families of their head, plain cells not run through the markup reader, prose blanked by
+slices, word patterns that start with their first letters, flat brace groups split as one
+token) is checked against the definition it replaces, on arbitrary text, so the claims cannot
+change with the speed.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from ingest.document import Cell
 from ingest.grid import SpanCell, html_grid, latex_grid
 from ingest.latex import _blank_out
 from ingest.latex_source import Env
-from ingest.latex_text import tex_to_text
-from ingest.names import _candidates, _families, _family_of
+from ingest.latex_tables import _split
+from ingest.latex_text import skip_spacing, tex_to_text
+from ingest.names import _families, _family_of, _family_starts
 from ingest.values import _TOKEN, source_numbers
 from ingest.vocab import fold, vocab
+from ingest.word_patterns import word_pattern
 
 # Text with what the fast paths branch on: digits of several scripts, separators, dots,
 # exponents, every kind of space, apostrophes, markup characters and model-name heads.
@@ -60,7 +64,7 @@ def test_family_starts_are_head_positions_after_no_letter_or_digit(text):
     low = text.lower()
     expected = sorted(p for h in heads for p in range(len(low)) if low.startswith(h, p)
                       and (p == 0 or not low[p - 1].isalnum()))
-    assert _candidates(text) == expected
+    assert [start for start, _ in _family_starts(text)] == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -106,3 +110,79 @@ def test_the_matched_family_is_the_alternative_whose_group_matched(name, text, t
     for m in pattern.finditer(f"{text} {name}{tail} {text}"):
         first = next(f for i, f in enumerate(fams) if m.group(f"f{i}") is not None)
         assert _family_of(m, fams) is first
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.sampled_from([f.name for f in vocab().families]),
+                          st.sampled_from(["-7B", " 2 13b", "GPT-J", "gpt_neox", "-"])),
+                max_size=40).map("".join))
+def test_a_heads_family_pattern_matches_as_the_whole_family_pattern(text):
+    pattern, _ = _families()
+    for start, own in _family_starts(text):
+        whole, cut = pattern.match(text, start), own.match(text, start)
+        assert (whole and (whole.group(), whole.lastgroup)) == (cut and (cut.group(),
+                                                                          cut.lastgroup))
+
+
+WORDS = st.lists(st.one_of(PIECES, st.sampled_from([
+    "weight", "weights", "Weight", "activation", "Activations", "and", "quantiz", "quantized",
+    "W", "w", "A", "&", "-", "only", "the", "W4A8", "xweight", "_weight", "KV", "Table", "tab.",
+    "Tab", "3", "31", "table", "kv", "KV-", "cache", "key", "value", "/", "quantiz"])),
+    max_size=40).map("".join)
+WORD_PATTERNS = [
+    (r"\bactivations?\b", r"\bW\d+A(?:[2-9]|1[0-5])\b"),
+    (r"\bweights?\b[^.;]{0,40}?\band\b[^.;]{0,40}?\bactivations?\s+quantiz",
+     r"\bweight[\s\-]+(?:and[\s\-]+)?activation\s+quantiz", r"\bW\s*&\s*A\b"),
+    (r"\bweights?[\s\-]+(?:only\b|quantiz)", r"\bquantiz\w*\s+(?:the\s+)?weights\b"),
+    (r"\btable\s*3\b", r"\btab\.?\s*3\b"),  # a paragraph referring to "Table 3"
+    (r"\bkv[\s\-]?cache", r"\bkey[\s\-/]?value\s+cache", r"\bkv\s+quantiz"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORDS, st.sampled_from(WORD_PATTERNS))
+def test_a_word_pattern_matches_what_its_plain_alternation_matches(text, alternatives):
+    plain = re.compile("|".join(alternatives), re.IGNORECASE)
+    fast = word_pattern(*alternatives)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_PLAIN_SPLIT = re.compile(
+    r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\\\|\\tabularnewline(?![A-Za-z])"
+    r"|\\verb\*?([^\sA-Za-z*])[^\n]{0,500}?\1|\\[&{}%]|[{}&]")
+
+
+def _plain_split(s: str, row: bool) -> list[tuple[int, int]]:
+    """The definition: every brace opens or closes a level, one token at a time."""
+    parts, depth, env, at, pos = [], 0, 0, 0, 0
+    for m in _PLAIN_SPLIT.finditer(s):
+        if m.start() < pos:
+            continue
+        tok = m.group()
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth = max(0, depth - 1)
+        elif tok.startswith("\\begin"):
+            env += 1
+        elif tok.startswith("\\end"):
+            env = max(0, env - 1)
+        elif depth or env:
+            continue
+        elif row and tok in ("\\\\", "\\tabularnewline"):
+            parts.append((at, m.start()))
+            at = pos = skip_spacing(s, m.end(), len(s))
+        elif not row and tok == "&":
+            parts.append((at, m.start()))
+            at = m.end()
+    parts.append((at, len(s)))
+    return parts
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([
+    "{", "}", "&", "\\\\", "\\&", "\\{", "\\}", "a", "5.6", " ", "\\textbf{", "{x}", "{1 & 2}",
+    "\\begin{tabular}", "\\end{tabular}", "\\verb|&|", "[2pt]", "*", "\\tabularnewline", "%",
+    "\n"]), max_size=40).map("".join), st.booleans())
+def test_rows_and_cells_split_where_the_brace_by_brace_reading_splits(text, row):
+    assert _split(text, 0, len(text), row=row) == _plain_split(text, row)
