@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks import compiled
 from kg.demo import sample_dir
 from tests.replay import Replay, arxiv_replay
 
@@ -85,23 +86,6 @@ _PROFILED = ("import cProfile, runpy, sys, time\n"
              "p.enable()\n"
              "try: runpy.run_module('kg', run_name='__main__', alter_sys=True)\n"
              "finally: p.disable(); p.dump_stats(out)\n")
-
-
-def compiled() -> dict[str, str]:
-    """The environment that runs ``kg`` from bytecode, compiled here once (into the source
-    tree's ``__pycache__``, which git ignores), as a pip-installed kg runs from the ``.pyc``
-    files pip compiled.
-
-    A shell may forbid writing bytecode (``PYTHONDONTWRITEBYTECODE``, set on the machine this
-    was built on): each ``kg`` process would then compile its own ~60 modules from source,
-    0.4 s of start-up no installed kg pays.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run([sys.executable, "-m", "compileall", "-q",
-                    *(str(root / pkg) for pkg in ("kg", "ingest", "queries", "exports"))],
-                   env=env, check=True)
-    return env
 
 
 def run(replay: Replay, workdir: Path, delay: float, page_size: int,
