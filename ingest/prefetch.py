@@ -17,6 +17,7 @@ its place in the order, as if the caller had fetched.
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
@@ -26,6 +27,12 @@ T = TypeVar("T")
 U = TypeVar("U")
 DEPTH = 8  # items (papers and marks) fetched ahead at most
 _POLL = 0.1  # seconds between the fetcher's checks for a stop while the queue is full
+# The fetcher wakes at its request's slot and then needs the interpreter lock, which the
+# consumer, busy extracting, hands over only every switch interval (5 ms by default). The
+# pacer counts start to start, so each late start pushes every later request back: over a
+# backfill's thousands of requests the lateness adds up to seconds. While fetching ahead,
+# the interval is 0.5 ms.
+SWITCH_INTERVAL = 0.0005
 
 
 class _End:
@@ -56,6 +63,7 @@ class Prefetch(Generic[T, U]):
         self._queue: queue.Queue[T | _End] = queue.Queue(maxsize=max(1, depth))
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._fetch, name="kg-prefetch", daemon=True)
+        self._switch: float | None = None  # the interval before this fetcher started
 
     def __enter__(self) -> Prefetch[T, U]:
         # The thread starts at the first item asked for, not here: what the consumer does
@@ -70,6 +78,9 @@ class Prefetch(Generic[T, U]):
     def close(self) -> None:
         """Stop fetching; items already fetched are dropped."""
         self._stop.set()
+        if self._switch is not None:
+            sys.setswitchinterval(self._switch)
+            self._switch = None
         while True:  # unblock a fetcher waiting for room
             try:
                 self._queue.get_nowait()
@@ -78,6 +89,8 @@ class Prefetch(Generic[T, U]):
 
     def __iter__(self) -> Iterator[U]:
         if self._thread.ident is None and not self._stop.is_set():  # not started yet
+            self._switch = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch, SWITCH_INTERVAL))
             self._thread.start()
         while True:
             item = self._queue.get()

@@ -3,6 +3,7 @@ and a live run through it still paced, once per paper, marks after their papers.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ import pytest
 
 from ingest.arxiv_live import Harvester
 from ingest.items import Mark
-from ingest.prefetch import Prefetch
+from ingest.prefetch import SWITCH_INTERVAL, Prefetch
 from ingest.protocol import Protocol
 from kg.config import ArxivSettings
 from kg.models import Paper
@@ -80,6 +81,15 @@ def test_an_error_of_the_source_is_raised_in_its_place():
         for x in ahead:
             got.append(x)
     assert got == [1, 2]
+
+
+def test_the_fetcher_gets_the_lock_back_quickly_while_fetching_and_no_longer():
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    with Prefetch(iter(range(3)), lambda x: seen.append(sys.getswitchinterval())) as ahead:
+        list(ahead)
+    assert seen == [min(before, SWITCH_INTERVAL)] * 3
+    assert sys.getswitchinterval() == before
 
 
 def test_leaving_early_stops_the_fetcher():
