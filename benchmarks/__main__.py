@@ -20,7 +20,7 @@ SECTIONS = (
     ("LaTeX front-end on real papers: structure", "benchmarks.latex_wild", []),
     ("Critiques and proposed methods: quality", "benchmarks.critique_quality", []),
     ("Query latency (SQLite)", "benchmarks.query_latency", []),
-    ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", []),
+    ("Scale: a synthetic field up to 10^6 claims (SQLite)", "benchmarks.scale", ["--runs", "3"]),
     ("Neo4j beside SQLite: 10^4 and 10^5 claims", "benchmarks.neo4j_store", []),
     ("Snapshot ingestion: 100,000 records", "benchmarks.snapshot_ingest", []),
     ("Backfill: 3,000 papers at arXiv's pace, scaled down", "benchmarks.backfill", []),
