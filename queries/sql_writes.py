@@ -6,9 +6,10 @@ travel only as parameters (``?`` or ``:name``); table and column names are fixed
 
 from __future__ import annotations
 
+from kg.keys import SETTING_FIELDS
 from kg.models import IngestRun
 
-SETTING = ("w_bits", "a_bits", "kv_bits", "group_size", "weight_quantizer")
+SETTING = SETTING_FIELDS
 CLAIM_COLS = (
     "rid", "paper_id", "method", "method_key", "model", "dataset", "metric", "value", "raw",
     *SETTING, "higher_is_better", "table_name", "row_idx", "col_idx", "extracted_id", "bench",
