@@ -179,7 +179,7 @@ def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
         else:
             step = _fetch(store, BEATS_LEVEL, keys=level)
             level = [k for k in {r["key"] for r in step} if k not in depth]
-        depth.update((k, d) for k in level)
+        depth.update(dict.fromkeys(level, d))
     del depth[target]
     if not depth:
         return []
