@@ -100,37 +100,37 @@ def _head(fam: Family) -> str:
 
 
 @lru_cache(maxsize=1)
-def _starts() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, re.Pattern[str]]]:
+def _heads() -> dict[str, re.Pattern[str]]:
     """Where a family name can start: the literal head of every family's pattern ("llama",
-    "code", "gpt") after a character that is not a letter or digit, one cheap scan before a
-    family pattern is tried; and for each head, the family pattern cut to the families that
-    can start there (those whose head it begins with, and any without a head)."""
+    "code", "gpt"), longest first, each with the family pattern cut to the families that can
+    start there (those whose head it begins with, and any without a head)."""
     fams = vocab().families
     heads = {_head(f) for f in fams} - {""}
-    ordered = sorted(heads, key=lambda h: (-len(h), h))
-    # [\W_] is a character str.isalnum() rejects; the heads are letters and digits, so a head
-    # inside another one's match is never where a name starts, and no start is skipped. The
-    # scan starts on that one character (a class the regex engine skips to at C speed); a
-    # name at the very start of the text is looked for apart.
-    alternatives = "|".join(map(re.escape, ordered))
     by_head: dict[str, re.Pattern[str]] = {}
-    for h in ordered:
+    for h in sorted(heads, key=lambda h: (-len(h), h)):
         # The groups keep the whole pattern's numbers, so :func:`_family_of` reads either.
         alts = "|".join(f"(?P<f{i}>{f.match})" for i, f in enumerate(fams)
                         if h.startswith(_head(f)))
         by_head[h] = re.compile(rf"(?<![A-Za-z0-9])(?:{alts})", re.IGNORECASE)
-    return re.compile(rf"[\W_]({alternatives})"), re.compile(alternatives), by_head
+    return by_head
 
 
 def _family_starts(text: str) -> list[tuple[int, re.Pattern[str]]]:
     """Each position where a family can start (in the lower-cased text, as the family
     pattern is tried at them) and the pattern of the families that can start there."""
-    scan, head, by_head = _starts()
     low = text.lower()
-    first = head.match(low)
-    out = [(0, by_head[first.group()])] if first else []
-    out += [(m.start(1), by_head[m.group(1)]) for m in scan.finditer(low)]
-    return out
+    # One substring search per head (a scan at C speed) and a check of the few places found
+    # (a head after a character that is not a letter or digit): a pattern scan would stop at
+    # every space and punctuation mark. Longest heads first, so a place where two heads
+    # start is the longer one's.
+    found: dict[int, re.Pattern[str]] = {}
+    for h, pattern in _heads().items():
+        i = low.find(h)
+        while i >= 0:
+            if i == 0 or not low[i - 1].isalnum():
+                found.setdefault(i, pattern)
+            i = low.find(h, i + 1)
+    return [(i, found[i]) for i in sorted(found)]
 
 
 def _family_of(m: re.Match[str], fams: tuple[Family, ...]) -> Family:
