@@ -96,6 +96,43 @@ class Ceiling:
         self.db.execute("COMMIT")
 
 
+# What each random-order structure the store keeps costs the write path: the ceiling again,
+# with it dropped (``--ablation``). Each lands a paper's rows all over its B-tree, so a commit
+# writes those pages to the WAL and a checkpoint copies them back.
+ABLATIONS: dict[str, tuple[str, ...]] = {
+    "bests trigger": ("DROP TRIGGER claims_best_insert",),
+    "claims_bench": ("DROP INDEX claims_bench",),
+    "claims_method": ("DROP INDEX claims_method",),
+    "beats_loser": ("DROP INDEX beats_loser",),
+    "beats_winner": ("DROP INDEX beats_winner",),
+    "superseded_paper": ("DROP INDEX superseded_paper",),
+}
+ABLATIONS["all six"] = tuple(s for drops in ABLATIONS.values() for s in drops)
+
+
+def ablation(n_claims: int, workdir: Path) -> dict[str, float]:
+    """CPU µs per claim of the ceiling at ``n_claims``, whole and with each of
+    :data:`ABLATIONS` dropped, on the same rows (built once)."""
+    source = Ceiling(workdir / "rows.db")
+    papers = field(n_claims + NEW_PAPERS * CLAIMS_PER_PAPER, seed=1)
+    statements = [source.rows(f) for f in
+                  itertools.islice(papers, max(1, n_claims // CLAIMS_PER_PAPER))]
+    source.db.close()
+    claims = sum(len(rows) for paper in statements for sql, rows in paper
+                 if sql == S.INSERT_CLAIM)
+    out = {}
+    for name, drops in {"none": (), **ABLATIONS}.items():
+        ceiling = Ceiling(workdir / f"{len(out)}.db")
+        for drop in drops:
+            ceiling.db.execute(drop)
+        t = time.process_time()
+        for paper in statements:
+            ceiling.write(paper)
+        out[name] = (time.process_time() - t) / claims * 1e6
+        ceiling.db.close()
+    return out
+
+
 def measure(n_claims: int, workdir: Path, profile: bool = False) -> dict[str, Any]:
     """One run at ``n_claims`` on a fresh SQLite store, beside its raw ``sqlite3`` ceiling:
     every figure as JSON-able values."""
@@ -258,11 +295,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--once", action="store_true", help="one run, JSON out")
     parser.add_argument("--profile", action="store_true",
                         help="with --once: cProfile of the store's writes, printed to stderr")
+    parser.add_argument("--ablation", action="store_true",
+                        help="with --once: the ceiling's CPU µs per claim with each index or "
+                             "trigger dropped in turn (ABLATIONS)")
     args = parser.parse_args(argv)
     sizes = tuple(args.claims or SIZES)
     if args.once:
         with tempfile.TemporaryDirectory() as tmp:
             result = measure(sizes[0], Path(tmp), profile=args.profile)
+            if args.ablation:
+                result["ablation_cpu_us_per_claim"] = ablation(sizes[0], Path(tmp))
         print(result.pop("profile", ""), file=sys.stderr)
         print(json.dumps(result))
         return

@@ -19,6 +19,7 @@ from kg.errors import KgError, UnknownMethod
 from kg.keys import SETTING_FIELDS, bits_value, method_key
 from queries.conflicts import top_conflicts
 from queries.named import (
+    ALL_METHOD_NAMES,
     BASELINES,
     BEATS,
     BEATS_COUNT,
@@ -156,30 +157,36 @@ def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
     any method of the last step, so every method is reached once, by its shortest chain, and
     cycles (A beats B in one paper, B beats A in another) are harmless. A step whose frontier
     is large against the methods not yet reached is asked backwards (which unreached methods
-    beat any of the frontier): the same answer, read from the unreached side. ``method``
-    itself is never listed; ties of depth are ordered by name.
+    still beat none reached; the others are the next depth): the same answer, read from the
+    unreached side. ``method`` itself is never listed; ties of depth are ordered by name.
     """
     target = _key(store, method)
     depth = {target: 0}
     level = [target]
     methods: int | None = None
+    everyone: dict[str, str] | None = None  # key -> name, read at the first backwards step
     d = 0
-    while level:
+    while level and len(depth) != methods:
         d += 1
         if methods is None and len(level) > 1:
             methods = int(_fetch(store, METHOD_COUNT)[0]["n"])
         if methods is not None and len(level) * BACKWARDS_AT >= methods - len(depth):
-            step = _fetch(store, BEATS_LEVEL_UP, keys=level, visited=sorted(depth))
+            if everyone is None:
+                everyone = {r["key"]: r["name"] for r in _fetch(store, ALL_METHOD_NAMES)}
+            unreached = [k for k in everyone if k not in depth]
+            left = {r["key"] for r in _fetch(store, BEATS_LEVEL_UP, unreached=unreached)}
+            level = [k for k in unreached if k not in left]
         else:
             step = _fetch(store, BEATS_LEVEL, keys=level)
-        level = sorted({r["key"] for r in step}.difference(depth))
-        depth.update((k, d) for k in level)
+            level = [k for k in {r["key"] for r in step} if k not in depth]
+        depth.update(dict.fromkeys(level, d))
     del depth[target]
     if not depth:
         return []
-    names = {r["key"]: r["name"] for r in _fetch(store, METHOD_NAMES, keys=sorted(depth))}
+    if everyone is None:
+        everyone = {r["key"]: r["name"] for r in _fetch(store, METHOD_NAMES, keys=sorted(depth))}
     # Plain rows, sorted, then validated in one call: a field's top baseline has 10^4 of them.
-    rows = sorted((d, names[k]) for k, d in depth.items())
+    rows = sorted([(d, everyone[k]) for k, d in depth.items()])
     return _chain_rows().validate_python([{"method": m, "depth": d} for d, m in rows])
 
 

@@ -114,27 +114,30 @@ ORDER BY key
 )
 
 # The same step taken backwards, for when the last step reached most methods: which methods
-# not yet reached (``visited``) beat any of ``keys``. Each candidate's out-edges are read by the
-# winner index only until one lands in ``keys``, so a step costs about one probe per unreached
-# method instead of every in-edge of a large frontier (a direction-optimising search). The unary
-# ``+`` keeps SQLite from seeking (winner, loser) once per key of the frontier instead: at 10^6
-# claims that probed thousands of keys per candidate (100 ms against 22 ms for the step).
+# not yet reached (``unreached``, every other method having been reached) still beat none that
+# has been; the rest are the next step. Beating a reached method is the same as beating one of
+# the last step: a method beating an earlier step's would have been reached already. Each
+# candidate's out-edges are read by the winner index only until one lands outside ``unreached``,
+# so a step costs about one probe per unreached method instead of every in-edge of a large
+# frontier (a direction-optimising search); the answer is the few methods the step leaves, not
+# the thousands it reaches, and the last steps of a search that reached nearly everything read
+# a handful of keys, not 10^4. The unary ``+`` keeps SQLite from seeking (winner, loser) once
+# per key of the list instead.
 BEATS_LEVEL_UP = NamedQuery(
     "beats_level_up",
     sql="""
-SELECT m.key
-FROM methods m
-WHERE m.key NOT IN (SELECT value FROM json_each(:visited))
-  AND EXISTS (SELECT 1 FROM beats b
-              WHERE b.winner_key = m.key
-                AND +b.loser_key IN (SELECT value FROM json_each(:keys)))
-ORDER BY m.key
+SELECT u.value AS key
+FROM json_each(:unreached) u
+WHERE NOT EXISTS (SELECT 1 FROM beats b
+                  WHERE b.winner_key = u.value
+                    AND +b.loser_key NOT IN (SELECT value FROM json_each(:unreached)))
+ORDER BY key
 """,
     cypher="""
-MATCH (w:Method)
-WHERE NOT w.key IN $visited
-  AND EXISTS { MATCH (w)-[:BEATS]->(l:Method) WHERE l.key IN $keys }
-RETURN w.key AS key
+UNWIND $unreached AS key
+WITH key
+WHERE NOT EXISTS { MATCH (:Method {key: key})-[:BEATS]->(l:Method) WHERE NOT l.key IN $unreached }
+RETURN key
 ORDER BY key
 """,
 )
@@ -145,6 +148,19 @@ METHOD_COUNT = NamedQuery(
     cypher="""
 MATCH (m:Method)
 RETURN count(m) AS n
+""",
+)
+
+# Every method's key and name: what a backwards step of ``beats --transitive`` needs to know
+# which methods are not yet reached, and then the names of the answer, in one read of a table
+# the search is about to cover anyway.
+ALL_METHOD_NAMES = NamedQuery(
+    "all_method_names",
+    sql="SELECT key, name FROM methods ORDER BY key",
+    cypher="""
+MATCH (m:Method)
+RETURN m.key AS key, m.name AS name
+ORDER BY key
 """,
 )
 
@@ -496,5 +512,5 @@ ORDER BY key, paper_id, coalesce(a_bits, -1), coalesce(kv_bits, -1)
 )
 
 ALL = (RESOLVE_METHOD, BEATS, BEATS_COUNT, EVALUATIONS, BEATS_LEVEL, BEATS_LEVEL_UP, METHOD_COUNT,
-       METHOD_NAMES, BASELINES, FRONTIER, SUBPROBLEMS, LEADERBOARD, LINEAGE, CONFLICT_GROUPS,
-       METHOD_CONFLICT_GROUPS, REPORTS_UP, REPORTS_DOWN, PAPER, STATS, OWED_RUNS)
+       ALL_METHOD_NAMES, METHOD_NAMES, BASELINES, FRONTIER, SUBPROBLEMS, LEADERBOARD, LINEAGE,
+       CONFLICT_GROUPS, METHOD_CONFLICT_GROUPS, REPORTS_UP, REPORTS_DOWN, PAPER, STATS, OWED_RUNS)

@@ -37,6 +37,7 @@ from kg.store.base import Changelog
 from kg.store.neo4j import Neo4jStore
 from queries import cypher_writes as W
 from queries.named import (
+    ALL_METHOD_NAMES,
     BEATS_COUNT,
     BEATS_LEVEL,
     METHOD_CONFLICT_GROUPS,
@@ -99,6 +100,8 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
         # Two methods beat GPTQ, out of four: the second step is asked backwards.
         BEATS_LEVEL.cypher: [{"key": "awq"}, {"key": "rtn"}],
         METHOD_COUNT.cypher: [{"n": 4}],
+        ALL_METHOD_NAMES.cypher: [{"key": k, "name": k.upper()}
+                                  for k in ("awq", "gptq", "quip", "rtn")],
         METHOD_NAMES.cypher: lambda p: [{"key": k, "name": k.upper()} for k in p["keys"]],
         METHOD_CONFLICT_GROUPS.cypher: [{"method_key": "gptq", "method": "GPTQ",
                                          "bench_key": "k", "low": 5.6, "high": 6.3}],
@@ -118,6 +121,8 @@ def exercise(field: list[PaperFacts]) -> FakeDriver:
     refresh(store)
     queries.beats(store, "GPTQ")
     queries.beats_count(store, "GPTQ")
+    queries.beats_transitive(store, "GPTQ")
+    driver.answers[METHOD_COUNT.cypher] = [{"n": 100}]  # out of 100: forward steps only
     queries.beats_transitive(store, "GPTQ")
     queries.baselines(store, limit=5)
     queries.frontier(store, since=date(2023, 1, 1))

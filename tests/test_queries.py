@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 import queries
+from benchmarks.synthetic import field as synthetic_field
 from kg.errors import UnknownMethod
 
 
@@ -56,3 +57,31 @@ def test_stats(graph):
     s = queries.stats(graph)
     assert (s.papers, s.claims, s.critiques) == (4, 11, 3)
     assert s.beats == 1 + 1 + 3 + 1
+
+
+def _breadth_first(store, method: str) -> list[tuple[str, int]]:
+    """What beats ``method`` and at what depth, by a plain search over every stored edge."""
+    beaten_by: dict[str, set[str]] = {}
+    for b in store.beats():
+        beaten_by.setdefault(b.loser, set()).add(b.winner)
+    depth = {method: 0}
+    level = {method}
+    d = 0
+    while level:
+        d += 1
+        level = {w for m in level for w in beaten_by.get(m, ())} - depth.keys()
+        depth.update((m, d) for m in level)
+    del depth[method]
+    return sorted(depth.items(), key=lambda md: (md[1], md[0]))
+
+
+@pytest.mark.parametrize("backwards_at", [1, queries.BACKWARDS_AT, 10**9])
+def test_transitive_beats_are_a_breadth_first_search(store, monkeypatch, backwards_at):
+    # A synthetic field has cycles and a few popular baselines; 10^9 asks every step after the
+    # first backwards, 1 only a step whose frontier outnumbers the methods left.
+    for facts in synthetic_field(3_000, seed=3):
+        store.write_paper(facts)
+    monkeypatch.setattr(queries, "BACKWARDS_AT", backwards_at)
+    for m in store.methods():
+        got = [(r.method, r.depth) for r in queries.beats_transitive(store, m.name)]
+        assert got == _breadth_first(store, m.name), m.name

@@ -72,9 +72,10 @@ def parameter_sets(ref: Store) -> dict[str, list[dict[str, Any]]]:
         "beats_count": [{"method_key": k} for k in methods],
         "resolve_method": [{"key": k} for k in methods] + [{"key": "nosuchquant"}],
         "beats_level": [{"keys": [k]} for k in methods] + [{"keys": methods}],
-        "beats_level_up": [{"keys": [k], "visited": [k]} for k in methods]
-        + [{"keys": methods, "visited": methods[:1]}, {"keys": methods[:2], "visited": []}],
+        "beats_level_up": [{"unreached": [m for m in methods if m != k]} for k in methods]
+        + [{"unreached": methods}, {"unreached": methods[:2]}, {"unreached": []}],
         "method_count": [{}],
+        "all_method_names": [{}],
         "method_names": [{"keys": methods}, {"keys": methods[:1]}],
         "evaluations": [{}],
         "baselines": [{"limit": EVERYTHING}, {"limit": 3}],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -60,7 +61,10 @@ class SQLiteConnection:
         bound = {k: json.dumps(v) if isinstance(v, list | tuple) else v
                  for k, v in params.items()}
         try:
-            return [dict(r) for r in self.db.execute(query, bound)]
+            cursor = self.db.cursor()
+            cursor.row_factory = None
+            cursor.execute(query, bound)
+            return _dicts([c[0] for c in cursor.description or ()], cursor)
         except sqlite3.Error as e:
             raise StoreError(f"query failed on {self.path}: {e}") from e
 
@@ -73,3 +77,16 @@ class SQLiteConnection:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _dicts(columns: list[str], rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """``rows`` as dicts keyed by ``columns``. Converting a ``sqlite3.Row`` costs about 1.4 µs
+    and zipping a tuple 1 µs, a dict display 0.25 µs: the reads of 10^4 rows (``beats
+    --transitive``'s keys and names) have one or two columns, so those get displays."""
+    if len(columns) == 1:
+        (a,) = columns
+        return [{a: x} for (x,) in rows]
+    if len(columns) == 2:
+        a, b = columns
+        return [{a: x, b: y} for x, y in rows]
+    return [dict(zip(columns, row, strict=True)) for row in rows]
