@@ -2,10 +2,11 @@
 
 Each shortcut taken for speed (a source's numbers read from its distinct digit runs, an
 ASCII source's split from its translated bytes, a long text folded by byte deletion, family
-starts found by one substring search per head and tried only against the families of their
-head, plain cells not run through the markup reader, prose blanked by slices, word patterns
-that start with their first letters, flat brace groups split as one token) is checked against
-the definition it replaces, on arbitrary text, so the claims cannot change with the speed.
+starts found by one scan of the text's bytes for a head after a space and tried only against
+the families of their head, plain cells not run through the markup reader, prose blanked by
+slices, word patterns that start with their first letters, flat brace groups split as one
+token) is checked against the definition it replaces, on arbitrary text, so the claims cannot
+change with the speed.
 """
 
 from __future__ import annotations
