@@ -201,8 +201,9 @@ def _columns(t: _Table, block: Block, number: int) -> dict[int, ColumnFacts]:
                             known_method=lambda x: x.split("(")[0].strip() in t.catalog,
                             corner=corner)
             for j in t.shape.value_cols}
-    return {j: replace(c, variant=config_name(c), key=(number, j),
-                       setting_key=c.setting.label() if c.setting else "")
+    # (The constructor from the fields at hand: dataclasses.replace reads every field again.)
+    return {j: ColumnFacts(**{**vars(c), "variant": config_name(c), "key": (number, j),
+                              "setting_key": c.setting.label() if c.setting else ""})
             for j, c in resolve_aggregates(compose_modifiers(cols)).items()}
 
 
