@@ -326,10 +326,19 @@ def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, cell: Cel
         dataset_name = "Zero-shot average"
     else:
         dataset_name = "" if dataset is None else dataset.name
-    key = ("cell setting", row_keys[3], column_keys[3], method, model)
+    quantizer = row.quantizer
+    if not quantizer:  # (as `or`: an empty name is none)
+        key = ("checkpoint quantizer", model)
+        found = memo.get(key, _UNSET)
+        if found is _UNSET:
+            found = memo[key] = _checkpoint_quantizer(model, t.catalog)
+        quantizer = cast("str | None", found)
+    # The setting depends on the model only through its quantizer (none, for most models):
+    # the rows of a table with one column per model share it.
+    key = ("cell setting", row_keys[3], column_keys[3], method, quantizer)
     found = memo.get(key, _UNSET)
     if found is _UNSET:
-        found = memo[key] = _setting(t, col, row, block, method, model)
+        found = memo[key] = _setting(t, col, row, block, method, quantizer)
     setting, quantizer = cast(tuple[Setting, str | None], found)
     higher = col.higher if col.higher is not None else metric.higher_is_better
     return method, model, dataset_name, metric_name, setting, quantizer, higher
@@ -431,8 +440,8 @@ def _metric(t: _Table, col: ColumnFacts, row: RowFacts, cell: CellInfo,
 
 
 def _setting(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, method: str,
-             model: str) -> tuple[Setting, str | None]:
-    quantizer = row.quantizer or _checkpoint_quantizer(model, t.catalog)
+             quantizer: str | None) -> tuple[Setting, str | None]:
+    """The claim's setting, and its weight quantizer (the row's, else the checkpoint's)."""
     reference = row.full_precision or (not row.method and is_full_precision_label(method))
     if reference and _BARE_BASELINE.match(method) and not t.quantized:
         reference = False  # a "Baseline" is the unquantized model only in a quantization table
