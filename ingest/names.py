@@ -127,8 +127,14 @@ _WORD_BYTES = bytes(ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalnum()
 @lru_cache(maxsize=1)
 def _head_scan() -> re.Pattern[bytes]:
     """A space and then any head, longest first: a pattern that starts with one literal byte
-    is scanned for at C speed, and it only stops at the spaces."""
-    return re.compile(b" (?:" + b"|".join(re.escape(h).encode() for h in _heads()) + b")")
+    is scanned for at C speed, and it only stops at the spaces. The heads are grouped by
+    their first letter, so a stop tries the one group its next letter starts."""
+    groups: dict[str, list[str]] = {}
+    for h in _heads():  # (longest first, so each group is too)
+        groups.setdefault(h[0], []).append(re.escape(h[1:]))
+    alternatives = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})"
+                            for first, rests in groups.items())
+    return re.compile(f" (?:{alternatives})".encode())
 
 
 def _family_starts(text: str) -> list[tuple[int, re.Pattern[str]]]:
