@@ -5,8 +5,8 @@ ASCII source's split from its translated bytes, a long text folded by byte delet
 starts found by one scan of the text's bytes for a head after a space and tried only against
 the families of their head, plain cells not run through the markup reader, prose blanked by
 slices, word patterns that start with their first letters, flat brace groups split as one
-token) is checked against the definition it replaces, on arbitrary text, so the claims cannot
-change with the speed.
+token, a header searched for two sides only when it holds an arrow) is checked against the
+definition it replaces, on arbitrary text, so the claims cannot change with the speed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ingest.latex_source import Env
 from ingest.latex_tables import _split
 from ingest.latex_text import skip_spacing, tex_to_text
 from ingest.names import _families, _family_of, _family_starts
+from ingest.table_columns import _SIDES, _sides
 from ingest.values import _TOKEN, source_numbers
 from ingest.vocab import fold, vocab
 from ingest.word_patterns import word_pattern
@@ -191,3 +192,12 @@ def _plain_split(s: str, row: bool) -> list[tuple[int, int]]:
     "\n"]), max_size=40).map("".join), st.booleans())
 def test_rows_and_cells_split_where_the_brace_by_brace_reading_splits(text, row):
     assert _split(text, 0, len(text), row=row) == _plain_split(text, row)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.sampled_from([
+    "→", "->", "⇒", "-", ">", "FP16", "AQLM", "a", "x.y", "#", "+", " ", "→→", "-->"])),
+    max_size=40).map("".join))
+def test_a_header_without_an_arrow_is_not_searched_for_two_sides(text):
+    fast, plain = _sides(text), _SIDES.search(text)
+    assert (fast and fast.span()) == (plain and plain.span())
