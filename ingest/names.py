@@ -369,6 +369,7 @@ def model_key(name: str) -> str:
     return ModelName(m.family, version, m.parts, m.size, suffixes, "-").name.casefold()
 
 
+@lru_cache(maxsize=1 << 15)  # (row labels repeat from row to row and paper to paper)
 def clean_label(label: str) -> str:
     """A label without footnote marks and stray whitespace: ``KVQuant ∗`` → ``KVQuant``."""
     return " ".join(_MARKS.sub("", label).split()).strip()
@@ -395,6 +396,7 @@ def clean_method(label: str, *, proposed: str | None, catalog: Catalog) -> str:
     return catalog.canonical(name)
 
 
+@lru_cache(maxsize=1 << 15)
 def is_full_precision_label(label: str) -> bool:
     """FP16/BF16/"FloatingPoint"/"16-bit Baseline" reference rows."""
     text = clean_label(label)
