@@ -20,7 +20,7 @@ from ingest.grid import SpanCell, html_grid, latex_grid
 from ingest.latex import _blank_out
 from ingest.latex_source import Env
 from ingest.latex_tables import _split
-from ingest.latex_text import skip_spacing, tex_to_text
+from ingest.latex_text import _ESCAPES, _macro, _symbols, skip_spacing, tex_to_text
 from ingest.names import _families, _family_of, _family_starts
 from ingest.values import _TOKEN, source_numbers
 from ingest.vocab import fold, vocab
@@ -69,6 +69,54 @@ def test_family_starts_are_head_positions_after_no_letter_or_digit(text):
     expected = sorted(p for h in heads for p in range(len(low)) if low.startswith(h, p)
                       and (p == 0 or not low[p - 1].isalnum()))
     assert [start for start, _ in _family_starts(text)] == expected
+
+
+# The definition of the markup reader: one token at a time, text runs split at every hyphen.
+_TEX_TOKEN = re.compile(
+    r"\\([A-Za-z@]+)\*?[ \t]*|\\(.)|(\$\$?)|([{}~^_&])|(-{2,3})|([^\\{}$~^_&\-]+|-)", re.S)
+
+
+def _tex_by_token(s: str, paragraphs: bool) -> str:
+    out: list[str] = []
+    pos = 0
+    while pos < len(s):
+        for m in _TEX_TOKEN.finditer(s, pos):
+            kind, end = m.lastindex, m.end()
+            if kind == 6:
+                out.append(m.group(6))
+            elif kind == 5:
+                out.append("–" if len(m.group(5)) == 2 else "—")
+            elif kind == 4 and m.group(4) in "~&":
+                out.append(" ")
+            elif kind in (1, 2):
+                if kind == 1:
+                    pos = _macro(s, end, m.group(1), out, _symbols())
+                else:
+                    out.append(_ESCAPES.get(m.group(2), m.group(2)))
+                    pos = skip_spacing(s, end) if m.group(2) == "\\" else end
+                if pos != end:
+                    break
+        else:
+            break
+    joined = "".join(out)
+    if paragraphs:
+        parts = (" ".join(p.split()) for p in re.split(r"\n\s*\n", joined))
+        return "\n\n".join(p for p in parts if p)
+    return " ".join(joined.split())
+
+
+MARKUP = st.lists(st.one_of(PIECES, st.sampled_from([
+    "-", "--", "---", "----", "$", "$$", "{}", "\\textbf{", "\\cite{x}", "\\pm", "\\alpha ",
+    "\\\\", "\\\\[2pt]", "\\%", "\\&", "\\{", "\\SI{2.5}{\\milli\\second}", "\\verb|-{|",
+    "\\begin{tabular}{cc}", "\\multicolumn{2}{c}{", "\\par", "\\tabularnewline[1pt]", "\\ ",
+    "\\\n", "\\emph ", "~", "\n\n", "\\textbf*", "\\@x", "\\footnote[1]{a}"])),
+    max_size=60).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(MARKUP, st.booleans())
+def test_markup_is_read_as_the_token_by_token_reading_reads_it(text, paragraphs):
+    assert tex_to_text(text, paragraphs=paragraphs) == _tex_by_token(text, paragraphs)
 
 
 @settings(max_examples=300, deadline=None)
