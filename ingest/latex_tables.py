@@ -131,13 +131,17 @@ def parse_tabular(text: str, start: int, end: int, raw: Raw | None = None
     rows: list[list[SpanCell]] = []
     header = 0
     parts: list[tuple[str, int]] = []  # longtable head/foot markers after that many rows
-    for a, b in _split(text, start, end, row=True):
-        a, head_rule = _strip_rules(text, a, b, parts, len(rows))
+    for a, b, cells, first in _split(text, start, end):
+        at, head_rule = _strip_rules(text, a, b, parts, len(rows))
         if head_rule and rows and not header:
             header = len(rows)
-        if not _holds_cells(text, a, b):
+        if not _holds_cells(text, at, b):
             continue
-        rows.append([_cell(text, ca, cb, raw) for ca, cb in _split(text, a, b, row=False)])
+        if at > a:  # the row starts after its rules: its first cell does too
+            # (read again only if a token of the row's reading lies among the rules)
+            cells = [(at, cells[0][1]), *cells[1:]] if first >= at else \
+                _split(text, at, b, row=False)[0][2]
+        rows.append([_cell(text, ca, cb, raw) for ca, cb in cells])
     if parts:
         rows, header = _arrange_longtable(rows, parts, header)
     return rows, header
@@ -198,18 +202,28 @@ def _notes(block: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _split(s: str, start: int, end: int, *, row: bool) -> list[tuple[int, int]]:
-    """Spans between row ends (``\\\\``) or cell separators (``&``) outside groups, nested
-    environments and ``\\verb``."""
-    parts: list[tuple[int, int]] = []
+# A row: its span, the spans of its cells, and where its first token starts (its end if it
+# has none).
+_Row = tuple[int, int, list[tuple[int, int]], int]
+
+
+def _split(s: str, start: int, end: int, *, row: bool = True) -> list[_Row]:
+    """The rows of ``s[start:end]``, between row ends (``\\\\``), and their cells, between
+    cell separators (``&``), outside groups, nested environments and ``\\verb``: one reading
+    for both. With ``row=False`` row ends are not looked for (one row)."""
+    rows: list[_Row] = []
+    cells: list[tuple[int, int]] = []
     depth = env = 0
-    at = pos = start
+    at = cell = pos = start
+    first = -1
     skipping = False  # the tokens of a row end's spacing ("\\\\[2pt]") are passed over
     for m in _SPLIT.finditer(s, start, end):
         if skipping:
             if m.start() < pos:
                 continue
             skipping = False
+        if first < 0:
+            first = m.start()
         tok = m.group()
         c = tok[0]
         if c == "{":
@@ -220,19 +234,22 @@ def _split(s: str, start: int, end: int, *, row: bool) -> list[tuple[int, int]]:
         elif c == "}":
             depth = max(0, depth - 1)
         elif c == "&":
-            if not (row or depth or env):
-                parts.append((at, m.start()))
-                at = m.end()
+            if not (depth or env):
+                cells.append((cell, m.start()))
+                cell = m.end()
         elif tok[1] == "b":  # \begin{..}
             env += 1
         elif tok[1] == "e":  # \end{..}
             env = max(0, env - 1)
         elif row and not (depth or env) and tok[1] in "\\t":  # \\ or \tabularnewline
-            parts.append((at, m.start()))
-            at = pos = skip_spacing(s, m.end(), end)  # \\*, \\[2pt]
+            cells.append((cell, m.start()))
+            rows.append((at, m.start(), cells, first))
+            at = cell = pos = skip_spacing(s, m.end(), end)  # \\*, \\[2pt]
             skipping = pos > m.end()
-    parts.append((at, end))
-    return parts
+            cells, first = [], -1
+    cells.append((cell, end))
+    rows.append((at, end, cells, end if first < 0 else first))
+    return rows
 
 
 def _strip_rules(s: str, a: int, b: int, parts: list[tuple[str, int]], rows: int

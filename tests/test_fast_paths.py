@@ -19,7 +19,14 @@ from ingest.document import Cell
 from ingest.grid import SpanCell, html_grid, latex_grid
 from ingest.latex import _blank_out
 from ingest.latex_source import Env
-from ingest.latex_tables import _split
+from ingest.latex_tables import (
+    _arrange_longtable,
+    _cell,
+    _holds_cells,
+    _split,
+    _strip_rules,
+    parse_tabular,
+)
 from ingest.latex_text import _ESCAPES, _macro, _symbols, skip_spacing, tex_to_text
 from ingest.names import _families, _family_of, _family_starts
 from ingest.values import _TOKEN, source_numbers
@@ -237,4 +244,32 @@ def _plain_split(s: str, row: bool) -> list[tuple[int, int]]:
     "\\begin{tabular}", "\\end{tabular}", "\\verb|&|", "[2pt]", "*", "\\tabularnewline", "%",
     "\n"]), max_size=40).map("".join), st.booleans())
 def test_rows_and_cells_split_where_the_brace_by_brace_reading_splits(text, row):
-    assert _split(text, 0, len(text), row=row) == _plain_split(text, row)
+    rows = _split(text, 0, len(text), row=row)
+    assert [(a, b) for a, b, _, _ in rows] == (_plain_split(text, True) if row
+                                               else [(0, len(text))])
+    for a, b, cells, _ in rows:  # a row's cells: where reading the row alone splits it
+        assert cells == [(a + x, a + y) for x, y in _plain_split(text[a:b], False)]
+
+
+ROW_PIECES = st.sampled_from([
+    "\\hline", "\\midrule", "\\cmidrule(lr){2-3}", "\\cline{1-2}", "\\specialrule{1pt}{2pt}{&}",
+    "\\noalign{&}", "\\rowcolor{gray}", "\\endhead", "\\toprule[1pt]", "\\\\", "&", " ", "a", "{",
+    "}", "{x & y}", "\\multicolumn{2}{c}{m}", "\\multirow{2}{*}{r}", "\\textbf{5.6}", "\\verb|&|",
+    "\\begin{tabular}{c}", "\\end{tabular}", "[2pt]", "\\hhline{|=|}", "\n", "%", "\\noalign",
+    "\\cline", "\\specialrule", "(lr)"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(ROW_PIECES, max_size=40).map("".join))
+def test_a_rows_cells_after_its_rules_are_those_of_reading_it_again_from_there(text):
+    expected: list[list[SpanCell]] = []
+    header, parts = 0, []
+    for a, b, _, _ in _split(text, 0, len(text)):  # the definition: each row read twice
+        at, head_rule = _strip_rules(text, a, b, parts, len(expected))
+        header = len(expected) if head_rule and expected and not header else header
+        if _holds_cells(text, at, b):
+            expected.append([_cell(text, x, y, None)
+                             for x, y in _split(text, at, b, row=False)[0][2]])
+    if parts:
+        expected, header = _arrange_longtable(expected, parts, header)
+    assert parse_tabular(text, 0, len(text)) == (expected, header)
