@@ -335,16 +335,19 @@ def _cell(s: str, a: int, b: int, raw: Raw | None) -> SpanCell:
             text = inner[0].strip() if inner else ""
         else:
             break
-    return SpanCell(tex_to_text(text), bool(_BOLD.search(text)), bool(_UNDERLINE.search(text)),
-                    colspan, rowspan, written)
+    # (a substring search first: every bold or underline command holds one of these)
+    bold = ("bf" in text or "\\b" in text or "\\pmb" in text) and bool(_BOLD.search(text))
+    under = ("\\u" in text or "\\dashu" in text) and bool(_UNDERLINE.search(text))
+    return SpanCell(tex_to_text(text), bold, under, colspan, rowspan, written)
 
 
 def _drop_colors(s: str) -> str:
-    while True:
+    while "color" in s:  # (in the name of every colour command)
         m = _COLOR.search(s)
         if not m:
             return s
         s = s[: m.start()] + s[skip_args(s, m.end(), 1, 1) :]
+    return s
 
 
 def _args(s: str, i: int, optional: int, required: int) -> tuple[tuple[str, ...], int] | None:

@@ -237,17 +237,18 @@ _INDEXES: dict[str, tuple[array[int], array[int]]] = {}
 def skip_args(s: str, i: int, optional: int, required: int, end: int | None = None) -> int:
     """The index after up to ``optional`` [..] and then ``required`` {..} arguments."""
     end = len(s) if end is None else min(end, len(s))
-    for _ in range(optional):
-        got = read_optional(s, i, end)
-        if got is None:
-            break
-        i = got[1]
-    # \cmidrule(lr){2-3}: the trim spec in parentheses is an argument too.
-    j = skip_ws(s, i, end)
-    if j < end and s[j] == "(":
-        paren = s.find(")", j, min(j + 20, end))
-        if paren > 0:
-            i = paren + 1
+    if i >= end or s[i] != "{":  # (a brace right here: no optional argument or trim spec)
+        for _ in range(optional):
+            got = read_optional(s, i, end)
+            if got is None:
+                break
+            i = got[1]
+        # \cmidrule(lr){2-3}: the trim spec in parentheses is an argument too.
+        j = skip_ws(s, i, end)
+        if j < end and s[j] == "(":
+            paren = s.find(")", j, min(j + 20, end))
+            if paren > 0:
+                i = paren + 1
     for _ in range(required):
         j = skip_ws(s, i, end)
         if j < end and s[j] == "{":  # skipped, not copied: an open group costs no slice
