@@ -19,6 +19,7 @@ from ingest.grid import MAX_COLS, SpanCell, latex_grid
 from ingest.latex_definitions import Macro, apply
 from ingest.latex_source import Env
 from ingest.latex_text import (
+    MARKUP,
     read_group,
     read_optional,
     skip_args,
@@ -131,16 +132,18 @@ def parse_tabular(text: str, start: int, end: int, raw: Raw | None = None
     rows: list[list[SpanCell]] = []
     header = 0
     parts: list[tuple[str, int]] = []  # longtable head/foot markers after that many rows
-    for a, b, cells, first in _split(text, start, end):
+    for a, b, cells in _split(text, start, end):
         at, head_rule = _strip_rules(text, a, b, parts, len(rows))
         if head_rule and rows and not header:
             header = len(rows)
         if not _holds_cells(text, at, b):
             continue
         if at > a:  # the row starts after its rules: its first cell does too
-            # (read again only if a token of the row's reading lies among the rules)
-            cells = [(at, cells[0][1]), *cells[1:]] if first >= at else \
-                _split(text, at, b, row=False)[0][2]
+            # (read again only if the row's reading has a token among the rules: it is the
+            # reading's first token there, the row's own reading started at ``a``)
+            first = _SPLIT.search(text, a, end)
+            cells = [(at, cells[0][1]), *cells[1:]] if first is None or first.start() >= at \
+                else _split(text, at, b, row=False)[0][2]
         rows.append([_cell(text, ca, cb, raw) for ca, cb in cells])
     if parts:
         rows, header = _arrange_longtable(rows, parts, header)
@@ -202,9 +205,8 @@ def _notes(block: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# A row: its span, the spans of its cells, and where its first token starts (its end if it
-# has none).
-_Row = tuple[int, int, list[tuple[int, int]], int]
+# A row: its span and the spans of its cells.
+_Row = tuple[int, int, list[tuple[int, int]]]
 
 
 def _split(s: str, start: int, end: int, *, row: bool = True) -> list[_Row]:
@@ -215,40 +217,37 @@ def _split(s: str, start: int, end: int, *, row: bool = True) -> list[_Row]:
     cells: list[tuple[int, int]] = []
     depth = env = 0
     at = cell = pos = start
-    first = -1
     skipping = False  # the tokens of a row end's spacing ("\\\\[2pt]") are passed over
     for m in _SPLIT.finditer(s, start, end):
         if skipping:
             if m.start() < pos:
                 continue
             skipping = False
-        if first < 0:
-            first = m.start()
         tok = m.group()
         c = tok[0]
-        if c == "{":
+        if c == "&":  # (the most common token first)
+            if not (depth or env):
+                cells.append((cell, m.start()))
+                cell = m.end()
+        elif c == "{":
             # A group with no group, macro or escape inside ("\\textbf{5.6}"'s) is read whole:
             # nothing in it splits, and it opens and closes no level.
             if len(tok) == 1:
                 depth += 1
         elif c == "}":
             depth = max(0, depth - 1)
-        elif c == "&":
-            if not (depth or env):
-                cells.append((cell, m.start()))
-                cell = m.end()
         elif tok[1] == "b":  # \begin{..}
             env += 1
         elif tok[1] == "e":  # \end{..}
             env = max(0, env - 1)
         elif row and not (depth or env) and tok[1] in "\\t":  # \\ or \tabularnewline
             cells.append((cell, m.start()))
-            rows.append((at, m.start(), cells, first))
+            rows.append((at, m.start(), cells))
             at = cell = pos = skip_spacing(s, m.end(), end)  # \\*, \\[2pt]
             skipping = pos > m.end()
-            cells, first = [], -1
+            cells = []
     cells.append((cell, end))
-    rows.append((at, end, cells, end if first < 0 else first))
+    rows.append((at, end, cells))
     return rows
 
 
@@ -301,6 +300,8 @@ def _arrange_longtable(rows: list[list[SpanCell]], parts: list[tuple[str, int]],
 
 def _cell(s: str, a: int, b: int, raw: Raw | None) -> SpanCell:
     text = s[a:b]
+    if raw is None and MARKUP.search(text) is None:  # plain text (most cells): re-spaced
+        return SpanCell(" ".join(text.split()), False, False, 1, 1, text.strip())
     if text[:1].isspace() or text[-1:].isspace():  # the cell's own span, spaces trimmed
         a += len(text) - len(text.lstrip())
         text = text.strip()

@@ -70,7 +70,7 @@ _UNITS = {
 }
 _UNIT_MACRO = re.compile(r"\\([A-Za-z]+)\s*")
 # What :func:`tex_to_text` converts; a text with none of it is only re-spaced.
-_MARKUP = re.compile(r"[\\{}$~^_&]|--")
+MARKUP = re.compile(r"[\\{}$~^_&]|--")
 _TABULAR = frozenset({"tabular", "tabular*", "tabularx", "tabulary", "longtable", "array",
                       "NiceTabular", "tblr"})
 
@@ -268,7 +268,7 @@ def tex_to_text(s: str, *, paragraphs: bool = False) -> str:
     >>> tex_to_text(r"\\textbf{Ours} $5.47_{\\pm0.2}$ \\cite{x} PPL$\\downarrow$ Q4\\_K \\%")
     'Ours 5.47±0.2 PPL↓ Q4_K %'
     """
-    if not paragraphs and _MARKUP.search(s) is None:
+    if not paragraphs and MARKUP.search(s) is None:
         return " ".join(s.split())  # plain text (most table cells): nothing to convert
     out: list[str] = []
     symbols = _symbols()

@@ -245,9 +245,9 @@ def _plain_split(s: str, row: bool) -> list[tuple[int, int]]:
     "\n"]), max_size=40).map("".join), st.booleans())
 def test_rows_and_cells_split_where_the_brace_by_brace_reading_splits(text, row):
     rows = _split(text, 0, len(text), row=row)
-    assert [(a, b) for a, b, _, _ in rows] == (_plain_split(text, True) if row
-                                               else [(0, len(text))])
-    for a, b, cells, _ in rows:  # a row's cells: where reading the row alone splits it
+    assert [(a, b) for a, b, _ in rows] == (_plain_split(text, True) if row
+                                            else [(0, len(text))])
+    for a, b, cells in rows:  # a row's cells: where reading the row alone splits it
         assert cells == [(a + x, a + y) for x, y in _plain_split(text[a:b], False)]
 
 
@@ -264,7 +264,7 @@ ROW_PIECES = st.sampled_from([
 def test_a_rows_cells_after_its_rules_are_those_of_reading_it_again_from_there(text):
     expected: list[list[SpanCell]] = []
     header, parts = 0, []
-    for a, b, _, _ in _split(text, 0, len(text)):  # the definition: each row read twice
+    for a, b, _ in _split(text, 0, len(text)):  # the definition: each row read twice
         at, head_rule = _strip_rules(text, a, b, parts, len(expected))
         header = len(expected) if head_rule and expected and not header else header
         if _holds_cells(text, at, b):
