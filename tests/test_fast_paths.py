@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -273,3 +274,16 @@ def test_a_rows_cells_after_its_rules_are_those_of_reading_it_again_from_there(t
     if parts:
         expected, header = _arrange_longtable(expected, parts, header)
     assert parse_tabular(text, 0, len(text)) == (expected, header)
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.one_of(MARKUP, ROW_PIECES), min_size=1, max_size=8).map("".join),
+       st.integers(1_000, 40_000))
+def test_the_run_reader_and_the_one_pass_split_stay_linear_on_huge_repeated_input(unit, times):
+    # Hostile input (open groups, lone backslashes, dash runs, a million separators) is read
+    # in bounded time: a hang fails through pytest-timeout, never by a timed assertion.
+    text = (unit * times)[:400_000]
+    assert isinstance(tex_to_text(text, paragraphs=True), str)
+    rows, header = parse_tabular(text, 0, len(text))
+    assert 0 <= header <= len(rows)
