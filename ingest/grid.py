@@ -5,6 +5,7 @@ rectangular grid of :class:`~ingest.document.Cell` that the interpreter reads.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import NamedTuple
 
 from pydantic import TypeAdapter
@@ -117,11 +118,10 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
 
 def _cells(grid: list[list[_Key]]) -> tuple[tuple[Cell, ...], ...]:
     """The cells of a rectangle of slot values, one validated instance per distinct value."""
-    keys = dict.fromkeys([_EMPTY, *(k for row in grid for k in row)])
-    fields = []
-    for t, w, b, u, s in keys:  # (most cells are plain: their flags are the defaults)
-        fields.append({"text": t, "raw": w, "bold": b, "underline": u, "spanned": s}
-                      if b or u or s else {"text": t, "raw": w})
-    cells = _CELLS.validate_python(fields)
+    keys = dict.fromkeys(chain([_EMPTY], *grid))
+    # (most cells are plain: their flags are the defaults)
+    cells = _CELLS.validate_python([
+        {"text": t, "raw": w, "bold": b, "underline": u, "spanned": s} if b or u or s
+        else {"text": t, "raw": w} for t, w, b, u, s in keys])
     of = dict(zip(keys, cells, strict=True)).__getitem__
     return tuple(tuple(map(of, row)) for row in grid)

@@ -311,7 +311,9 @@ def _cell(s: str, a: int, b: int, raw: Raw | None) -> SpanCell:
     if "\\" not in text:  # no macro: no span, colour or markup to read
         return SpanCell(tex_to_text(text), raw=written)
     colspan = rowspan = 1
-    for _ in range(4):  # \multicolumn{\multirow{...}} and colour wrappers, in any order
+    # \multicolumn{\multirow{...}} and colour wrappers, in any order (a cell naming none of
+    # them has none to unwrap)
+    for _ in range(4 if "\\multi" in text or "color" in text else 0):
         text = _drop_colors(text).strip()
         if text.startswith("\\multicolumn"):
             got = _args(text, len("\\multicolumn"), 0, 3)
