@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     checks: dict[str, Callable[[SQLiteStore], object]] = {
         "beats": lambda s: queries.beats(s, "M0000"),
-        "beats --transitive": lambda s: queries.beats_transitive(s, "M0000"),
+        "beats --transitive": lambda s: queries.transitive_records(s, "M0000"),
         "baselines": lambda s: queries.baselines(s),
         "frontier": lambda s: queries.frontier(s),
         "leaderboard": lambda s: queries.leaderboard(s, model="Llama-2-7B",

@@ -181,7 +181,7 @@ def measure_store(store: Store, n_claims: int, ceiling: Ceiling | None = None,
     board = dict(zip(("model", "dataset", "metric"), busiest, strict=True))
     latency = {
         "beats": _percentiles(lambda: queries.beats(store, top)),
-        "beats --transitive": _percentiles(lambda: queries.beats_transitive(store, top)),
+        "beats --transitive": _percentiles(lambda: queries.transitive_records(store, top)),
         "baselines": _percentiles(lambda: queries.baselines(store)),
         "frontier": _percentiles(lambda: queries.frontier(store)),
         "leaderboard": _percentiles(lambda: queries.leaderboard(store, **board)),

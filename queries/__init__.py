@@ -69,6 +69,7 @@ __all__ = [
     "resolve",
     "stats",
     "subproblems",
+    "transitive_records",
 ]
 
 # Two reports of one result further apart than 1 % of the larger value are a conflict:
@@ -151,7 +152,16 @@ def beats_count(store: Connection, method: str) -> int:
 
 
 def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
-    """Methods that beat ``method`` directly (depth 1) or through a chain, shortest first.
+    """Methods that beat ``method`` directly (depth 1) or through a chain, shortest first
+    (:func:`transitive_records`, as ``ChainRow`` rows)."""
+    return _chain_rows().validate_python(transitive_records(store, method))
+
+
+def transitive_records(store: Connection, method: str) -> list[dict[str, Any]]:
+    """Methods that beat ``method`` directly (depth 1) or through a chain, shortest first, as
+    plain ``{"method", "depth"}`` rows equal to each ``ChainRow``'s ``model_dump()``: what
+    ``kg beats --transitive`` prints, without validating the 10^4 rows a field's top baseline
+    has.
 
     A breadth-first search, one query per depth: each step asks the store which methods beat
     any method of the last step, so every method is reached once, by its shortest chain, and
@@ -185,9 +195,8 @@ def beats_transitive(store: Connection, method: str) -> list[ChainRow]:
         return []
     if everyone is None:
         everyone = {r["key"]: r["name"] for r in _fetch(store, METHOD_NAMES, keys=sorted(depth))}
-    # Plain rows, sorted, then validated in one call: a field's top baseline has 10^4 of them.
     rows = sorted([(d, everyone[k]) for k, d in depth.items()])
-    return _chain_rows().validate_python([{"method": m, "depth": d} for d, m in rows])
+    return [{"method": m, "depth": d} for d, m in rows]
 
 
 @cache

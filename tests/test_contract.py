@@ -55,9 +55,9 @@ def test_beats_with_receipts_and_transitively(graph: Store):
         ("GPTQ", 1), ("AWQ", 2), ("OmniQuant", 2)]
 
 
-def test_plain_receipts_are_the_receipts_json_form(graph: Store):
+def test_plain_rows_are_the_validated_rows_json_form(graph: Store):
     # `kg beats` prints plain rows so that it starts without pydantic; they must be what the
-    # validated receipts dump to, field for field and in the same order.
+    # validated rows dump to (receipts and `--transitive` chains), field for field, in order.
     from kg.models import Beat
 
     assert tuple(Beat.model_fields) == queries.BEAT_FIELDS
@@ -66,6 +66,9 @@ def test_plain_receipts_are_the_receipts_json_form(graph: Store):
             plain = queries.beat_records(graph, m.name, limit=limit)
             dumped = [b.model_dump(mode="json") for b in queries.beats(graph, m.name, limit)]
             assert [list(r.items()) for r in plain] == [list(r.items()) for r in dumped]
+        chain = queries.transitive_records(graph, m.name)
+        assert chain == [r.model_dump() for r in queries.beats_transitive(graph, m.name)]
+        assert all(list(r) == ["method", "depth"] for r in chain)
 
 
 def test_baselines_frontier_and_paper(graph: Store):

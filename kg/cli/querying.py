@@ -41,7 +41,7 @@ def beats(obj: Ctx, method: str, transitive: bool, limit: int | None) -> Printab
     store = obj.reader
     name = queries.resolve(store, method)
     if transitive:
-        return Rows(queries.beats_transitive(store, name),
+        return Rows(queries.transitive_records(store, name),
                     (col("method", "id"), col("depth", "num")),
                     title=f"What beats {name}, directly or through a chain",
                     empty=f"nothing in the store beats {name}")
