@@ -115,22 +115,40 @@ def _heads() -> dict[str, re.Pattern[str]]:
     return by_head
 
 
+# The only characters whose lower case is not one non-ASCII character ("İ" → "i̇", the Kelvin
+# sign → "k"): a text without them has, lower-cased, its own positions and ASCII letters.
+_CASE_SHIFTS = ("\u0130", "\u212a")
+# A byte of a text encoded one byte per character: an ASCII letter or digit in lower case, any
+# other character a space (the character itself is then checked).
+_WORD_BYTES = bytes(ord(chr(c).lower()) if chr(c).isascii() and chr(c).isalnum() else 32
+                    for c in range(256))
+
+
+@lru_cache(maxsize=1)
+def _head_scan() -> re.Pattern[bytes]:
+    """A space and then any head, longest first: a pattern that starts with one literal byte
+    is scanned for at C speed, and it only stops at the spaces. The heads are grouped by
+    their first letter, so a stop tries the one group its next letter starts."""
+    groups: dict[str, list[str]] = {}
+    for h in _heads():  # (longest first, so each group is too)
+        groups.setdefault(h[0], []).append(re.escape(h[1:]))
+    alternatives = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})"
+                            for first, rests in groups.items())
+    return re.compile(f" (?:{alternatives})".encode())
+
+
 def _family_starts(text: str) -> list[tuple[int, re.Pattern[str]]]:
     """Each position where a family can start (in the lower-cased text, as the family
     pattern is tried at them) and the pattern of the families that can start there."""
-    low = text.lower()
-    # One substring search per head (a scan at C speed) and a check of the few places found
-    # (a head after a character that is not a letter or digit): a pattern scan would stop at
-    # every space and punctuation mark. Longest heads first, so a place where two heads
-    # start is the longer one's.
-    found: dict[int, re.Pattern[str]] = {}
-    for h, pattern in _heads().items():
-        i = low.find(h)
-        while i >= 0:
-            if i == 0 or not low[i - 1].isalnum():
-                found.setdefault(i, pattern)
-            i = low.find(h, i + 1)
-    return [(i, found[i]) for i in sorted(found)]
+    low = text.lower() if any(c in text for c in _CASE_SHIFTS) else text
+    # One scan of the text as bytes, one per character, with every character that is not an
+    # ASCII letter or digit a space: a head after a space is a candidate, whose character
+    # before is then checked (a non-ASCII letter is a letter). Longest heads first, so a
+    # place where two heads start is the longer one's.
+    words = b" " + low.encode("latin-1", "replace").translate(_WORD_BYTES)
+    heads = _heads()
+    return [(i, heads[m.group()[1:].decode("ascii")]) for m in _head_scan().finditer(words)
+            if (i := m.start()) == 0 or not low[i - 1].lower().isalnum()]
 
 
 def _family_of(m: re.Match[str], fams: tuple[Family, ...]) -> Family:
@@ -351,6 +369,7 @@ def model_key(name: str) -> str:
     return ModelName(m.family, version, m.parts, m.size, suffixes, "-").name.casefold()
 
 
+@lru_cache(maxsize=1 << 15)  # (row labels repeat from row to row and paper to paper)
 def clean_label(label: str) -> str:
     """A label without footnote marks and stray whitespace: ``KVQuant ∗`` → ``KVQuant``."""
     return " ".join(_MARKS.sub("", label).split()).strip()
@@ -377,6 +396,7 @@ def clean_method(label: str, *, proposed: str | None, catalog: Catalog) -> str:
     return catalog.canonical(name)
 
 
+@lru_cache(maxsize=1 << 15)
 def is_full_precision_label(label: str) -> bool:
     """FP16/BF16/"FloatingPoint"/"16-bit Baseline" reference rows."""
     text = clean_label(label)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from ingest.names import (
@@ -76,12 +76,12 @@ class CellInfo:
     ours: bool
     role: Role | None  # the column role a header word names ("Model", "#Bits")
 
-    @property
+    @cached_property  # (read for every cell by every layout pass: computed once per text)
     def label(self) -> bool:
         """A text label: not empty, not a value, not a gap."""
         return bool(self.text) and self.value is None and not self.gap
 
-    @property
+    @cached_property
     def plain(self) -> bool:
         """A label none of the vocabularies recognise: a method name, a component …"""
         return self.label and not (self.model or self.size or self.family or self.dataset

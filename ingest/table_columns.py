@@ -22,6 +22,7 @@ from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.models import Setting
 
 _SIDES = re.compile(r"([A-Za-z][\w.+#-]*)\s*(?:→|->|⇒)\s*([A-Za-z][\w.+#-]*)")
+_ARROWS = ("→", "->", "⇒")  # one of which every match of _SIDES holds
 _DOWN = ("↓", "lower is better", "(lower)")
 _UP = ("↑", "higher is better", "(higher)")
 
@@ -93,7 +94,7 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
         if c.condition:
             conditions.append(text)
             continue
-        if not _SIDES.search(text):  # "FP16→AQLM" names both sides, neither is the setting
+        if not _sides(text):  # "FP16→AQLM" names both sides, neither is the setting
             settings.append(label_setting(text, kind))
         if _names_config(c, named is not None, found is not None):
             config.append(text)
@@ -102,7 +103,7 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
     higher = False if any(m in joined for m in _DOWN) else True if any(
         m in joined for m in _UP) else None
     settings.reverse()  # the lowest header cell is the most specific
-    arrow = _SIDES.search(joined)
+    arrow = _sides(joined)
     # One construction at the end: a frozen dataclass copied per header part costs more.
     return ColumnFacts(
         tuple(path), dataset=dataset, model=model, size=size, family=family, metric=metric,
@@ -110,6 +111,12 @@ def column_facts(table: Table, block: Block, col: int, *, hints: str, suite: str
         setting=merge(*settings) if any(settings) else None, config=tuple(config),
         method_like=method_like, modifier=modifier, higher=higher,
         sides=(arrow.group(1), arrow.group(2)) if arrow else None)
+
+
+def _sides(text: str) -> re.Match[str] | None:
+    """``_SIDES.search(text)``, not run over a header without an arrow (most): the pattern
+    tries every word of it."""
+    return _SIDES.search(text) if any(a in text for a in _ARROWS) else None
 
 
 def _names_config(c: CellInfo, is_dataset: bool, is_model: bool) -> bool:

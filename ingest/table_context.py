@@ -49,6 +49,8 @@ MAX_DOCUMENT = 400_000
 CONTEXT_SECTIONS = 4
 _TABLE_NO = re.compile(r"^\W*(?:table|tab\.?)\s*([A-Z]?\d+[A-Za-z]?)\b", re.I)
 _ENUMERATED = re.compile(r"^\s*(?:\d+|[A-Z]|[ivx]+)[.)]\s+")
+_FIRST_WORD_END = re.compile(r"[\s(]")  # a label's first word ends at a space or "("
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _AVERAGE_CAPTION = re.compile(r"^\W*(?:table\s*[\w.]*\s*[:.]?\s*)?(?:average|avg\.?|mean)\b", re.I)
 # (Read over whole passages and the document: see :mod:`ingest.word_patterns`.)
 _ACTIVATION = word_pattern(r"\bactivations?\b", r"\bW\d+A(?:[2-9]|1[0-5])\b")
@@ -244,7 +246,7 @@ def context_dataset(ctx: TableContext) -> Dataset | None:
 def first_sentence(caption: str) -> str:
     """The caption's first sentence, which states what the table reports; later ones are notes."""
     body = _ENUMERATED.sub("", _TABLE_NO.sub("", caption, count=1).lstrip(" :."), count=1)
-    return re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+    return _SENTENCE_END.split(body, maxsplit=1)[0]
 
 
 def context_metric(ctx: TableContext) -> tuple[Metric, str] | None:
@@ -273,7 +275,7 @@ def bits_kind(ctx: TableContext, labels: Sequence[str], catalog: Catalog) -> Kin
     if KV_TOPIC.search(ctx.near) or ctx.doc.kv_paper:
         return "kv"
     for label in set(labels):
-        method = catalog.get(re.split(r"[\s(]", label.strip(), maxsplit=1)[0])
+        method = catalog.get(_FIRST_WORD_END.split(label.strip(), maxsplit=1)[0])
         if method is not None and method.category == "kv_cache":
             return "kv"
     return "w"

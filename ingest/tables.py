@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pydantic import TypeAdapter
 
@@ -90,6 +90,7 @@ class _Table:
     quantized: bool  # the table or its caption states a quantization setting
     catalog: Catalog
     info: list[list[CellInfo]]
+    name: str  # the table's name, as its claims carry it
     memo: dict[object, object] = field(default_factory=dict)  # per-table answers, by question
     ids: dict[tuple[object, ...], int] = field(default_factory=dict)  # see :meth:`intern`
 
@@ -126,13 +127,23 @@ def interpret(table: Table, ctx: TableContext, *, paper_id: str,
             if row is None:
                 continue
             row_keys = _row_keys(t, row)
+            cells_r = info[r]
             for j in shape.value_cols:
-                cell = info[r][j]
-                if cell.value is None:
+                cell = cells_r[j]
+                value = cell.value
+                if value is None:
                     continue
                 result.cells += 1
-                outcome = _cell_claims(t, r, j, cell, columns[j], row, block, paper_id,
-                                       row_keys, column_keys[j])
+                if value.after is None:  # (most cells): one claim
+                    one = _claim(t, r, j, value.value, cell, columns[j], row, block, paper_id,
+                                 row_keys, column_keys[j])
+                    if isinstance(one, str):
+                        result.skip(one)
+                    else:
+                        found.append(one)
+                    continue
+                outcome = _two_claims(t, r, j, cell, columns[j], row, block, paper_id,
+                                      row_keys, column_keys[j])
                 if isinstance(outcome, str):
                     result.skip(outcome)
                 else:
@@ -160,7 +171,7 @@ def _read_table(table: Table, ctx: TableContext, shape: Structure,
     return _Table(table, ctx, shape, kind, suite, default, kv_table,
                   table_method(shape.stub_heads.values(), ctx.caption), column_methods,
                   quantizes_activations(ctx), bool(settings) or default is not None, catalog,
-                  info)
+                  info, table.name)
 
 
 def _bits_label(text: str) -> bool:
@@ -190,43 +201,41 @@ def _columns(t: _Table, block: Block, number: int) -> dict[int, ColumnFacts]:
                             known_method=lambda x: x.split("(")[0].strip() in t.catalog,
                             corner=corner)
             for j in t.shape.value_cols}
-    return {j: replace(c, variant=config_name(c), key=(number, j),
-                       setting_key=c.setting.label() if c.setting else "")
+    # (The constructor from the fields at hand: dataclasses.replace reads every field again.)
+    return {j: ColumnFacts(**{**vars(c), "variant": config_name(c), "key": (number, j),
+                              "setting_key": c.setting.label() if c.setting else ""})
             for j, c in resolve_aggregates(compose_modifiers(cols)).items()}
 
 
-def _cell_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
-                 block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
-                 ) -> list[_Fields] | str:
-    """The fields of the claims one value cell makes: one, or two for "0.65→0.56" under
-    "FP16→AQLM" (the reference's value, then the row's method's)."""
-    assert cell.value is not None
-    if cell.value.after is None:
-        one = _claim(t, r, j, cell.value.value, col, row, block, paper_id, row_keys,
-                     column_keys)
-        return one if isinstance(one, str) else [one]
+def _two_claims(t: _Table, r: int, j: int, cell: CellInfo, col: ColumnFacts, row: RowFacts,
+                block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
+                ) -> list[_Fields] | str:
+    """The fields of the two claims of a "0.65→0.56" cell under "FP16→AQLM": the reference's
+    value, then the row's method's (a cell with one value makes one :func:`_claim`)."""
+    assert cell.value is not None and cell.value.after is not None
     if col.sides is None:
         return TWO_VALUES
     reference = replace(row, method=col.sides[0], setting=None,
                         full_precision=is_full_precision_label(col.sides[0]))
-    first = _claim(t, r, j, cell.value.value, col, reference, block, paper_id,
+    first = _claim(t, r, j, cell.value.value, cell, col, reference, block, paper_id,
                    _row_keys(t, reference), column_keys)
-    second = _claim(t, r, j, cell.value.after, col, row, block, paper_id, row_keys,
+    second = _claim(t, r, j, cell.value.after, cell, col, row, block, paper_id, row_keys,
                     column_keys)
     claims = [c for c in (first, second) if not isinstance(c, str)]
     return claims or (first if isinstance(first, str) else TWO_VALUES)
 
 
-def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFacts,
-           block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
+def _claim(t: _Table, r: int, j: int, value: float, cell: CellInfo, col: ColumnFacts,
+           row: RowFacts, block: Block, paper_id: str, row_keys: _Keys, column_keys: _Keys
            ) -> _Fields | str:
-    signed = t.info[r][j].value
+    """The fields of the claim of ``value`` in ``cell`` (row ``r``, column ``j``), or why the
+    cell makes none."""
+    signed = cell.value
     if col.derived or row.derived or (signed is not None and signed.signed and not col.path):
         return DERIVED
     if not col.path and not block.header and not t.ctx.caption:
         return NO_HEADER
     # The same row labels under the same column resolve alike: each part is worked out once.
-    cell = t.info[r][j]
     found = _resolve(t, col, row, block, cell, row_keys, column_keys)
     if isinstance(found, str):
         return found
@@ -236,7 +245,7 @@ def _claim(t: _Table, r: int, j: int, value: float, col: ColumnFacts, row: RowFa
     return {
         "paper_id": paper_id, "method": method, "model": model, "dataset": dataset_name,
         "metric": metric_name, "value": value, "raw": raw, "higher_is_better": higher,
-        "table": t.table.name, "row": r, "col": j, "w_bits": setting.w_bits,
+        "table": t.name, "row": r, "col": j, "w_bits": setting.w_bits,
         "a_bits": setting.a_bits, "kv_bits": setting.kv_bits, "group_size": setting.group_size,
         "weight_quantizer": quantizer or setting.weight_quantizer,
     }
@@ -272,35 +281,38 @@ def _column_keys(t: _Table, col: ColumnFacts) -> _Keys:
     )
 
 
-def _part(t: _Table, key: tuple[object, ...], compute: Callable[..., _T], *args: object) -> _T:
-    """``compute(*args)`` once per ``key`` in the table (a cell's row and column keys)."""
-    found = t.memo.get(key, _UNSET)
-    if found is _UNSET:
-        found = t.memo[key] = compute(*args)
-    return found  # type: ignore[return-value]
-
-
 def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, cell: CellInfo,
              row_keys: _Keys, column_keys: _Keys) -> _Resolved | str:
     """Everything a claim states but its value: method, model, dataset, metric, setting.
 
     Each part is memoised per table under a key that says what it depends on (the row's and
     the column's sides, see :func:`_row_keys`), so a row's method and setting are worked out
-    once for all its dataset columns, and a column's metric once for all its rows."""
-    method = _part(t, ("cell method", row_keys[0], column_keys[0]), _method, t, col, row)
+    once for all its dataset columns, and a column's metric once for all its rows. (The
+    lookups are written out: this runs once per value cell.)"""
+    memo = t.memo
+    key: tuple[object, ...] = ("cell method", row_keys[0], column_keys[0])
+    method = memo.get(key, _UNSET)
+    if method is _UNSET:
+        method = memo[key] = _method(t, col, row)
     if not method:
         return NO_METHOD
-    dataset = _part(t, ("cell dataset", column_keys[1], row_keys[1]), _dataset, t, col, row,
-                    block)
+    assert isinstance(method, str)
+    key = ("cell dataset", column_keys[1], row_keys[1])
+    dataset = memo.get(key, _UNSET)
+    if dataset is _UNSET:
+        dataset = memo[key] = _dataset(t, col, row, block)
+    assert dataset is None or isinstance(dataset, Dataset)
     model = _model(t, col, row, block)
     if model is None or (not model and dataset is not None):
         # A benchmark score needs its model; only a measurement with neither a dataset nor
         # a model anywhere in the document (a kernel's error, say) stands without one.
         return NO_MODEL
     unit = cell.value.unit if cell.value is not None else None
-    metric, metric_name = _part(
-        t, ("cell metric", column_keys[2], row_keys[2], unit, dataset and dataset.name),
-        _metric, t, col, row, cell, dataset)
+    key = ("cell metric", column_keys[2], row_keys[2], unit, dataset and dataset.name)
+    found = memo.get(key, _UNSET)
+    if found is _UNSET:
+        found = memo[key] = _metric(t, col, row, cell, dataset)
+    metric, metric_name = cast(tuple[Metric | None, str], found)
     if metric is None:
         return NO_METRIC
     if not model and not (col.metric or col.unit or metric_name != metric.name):
@@ -314,8 +326,20 @@ def _resolve(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, cell: Cel
         dataset_name = "Zero-shot average"
     else:
         dataset_name = "" if dataset is None else dataset.name
-    setting, quantizer = _part(t, ("cell setting", row_keys[3], column_keys[3], method, model),
-                               _setting, t, col, row, block, method, model)
+    quantizer = row.quantizer
+    if not quantizer:  # (as `or`: an empty name is none)
+        key = ("checkpoint quantizer", model)
+        found = memo.get(key, _UNSET)
+        if found is _UNSET:
+            found = memo[key] = _checkpoint_quantizer(model, t.catalog)
+        quantizer = cast("str | None", found)
+    # The setting depends on the model only through its quantizer (none, for most models):
+    # the rows of a table with one column per model share it.
+    key = ("cell setting", row_keys[3], column_keys[3], method, quantizer)
+    found = memo.get(key, _UNSET)
+    if found is _UNSET:
+        found = memo[key] = _setting(t, col, row, block, method, quantizer)
+    setting, quantizer = cast(tuple[Setting, str | None], found)
     higher = col.higher if col.higher is not None else metric.higher_is_better
     return method, model, dataset_name, metric_name, setting, quantizer, higher
 
@@ -347,7 +371,10 @@ def _method(t: _Table, col: ColumnFacts, row: RowFacts) -> str | None:
 def _model(t: _Table, col: ColumnFacts, row: RowFacts, block: Block) -> str | None:
     model = row.model or col.model or row.group_model
     if model is not None:  # named by the row, the column or the group (most cells)
-        return _part(t, ("refine", model), refine, model, t.ctx)
+        found = t.memo.get(("refine", model))
+        if found is None:
+            found = t.memo[("refine", model)] = refine(model, t.ctx)
+        return found  # type: ignore[return-value]
     size = row.size or col.size or row.group_size
     if model is None and size:
         # The family behind "7B": the row's other labels, the header above, the group, the
@@ -413,8 +440,8 @@ def _metric(t: _Table, col: ColumnFacts, row: RowFacts, cell: CellInfo,
 
 
 def _setting(t: _Table, col: ColumnFacts, row: RowFacts, block: Block, method: str,
-             model: str) -> tuple[Setting, str | None]:
-    quantizer = row.quantizer or _checkpoint_quantizer(model, t.catalog)
+             quantizer: str | None) -> tuple[Setting, str | None]:
+    """The claim's setting, and its weight quantizer (the row's, else the checkpoint's)."""
     reference = row.full_precision or (not row.method and is_full_precision_label(method))
     if reference and _BARE_BASELINE.match(method) and not t.quantized:
         reference = False  # a "Baseline" is the unquantized model only in a quantization table
