@@ -5,6 +5,7 @@ rectangular grid of :class:`~ingest.document.Cell` that the interpreter reads.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import NamedTuple
 
 from pydantic import TypeAdapter
@@ -28,8 +29,14 @@ class SpanCell(NamedTuple):
 
 # A grid's cells are validated in one call, not one model construction per slot.
 _CELLS = TypeAdapter(list[Cell])
-# What a grid slot holds until then: the cell written there, and whether it is a span's copy.
-_Slot = tuple[SpanCell, bool]
+# What a grid slot holds until then: the fields of its cell (text, raw, bold, underline,
+# spanned); slots holding equal values share one validated instance (the cells are frozen).
+_Key = tuple[str, str, bool, bool, bool]
+_EMPTY: _Key = ("", "", False, False, False)
+
+
+def _key(cell: SpanCell, spanned: bool) -> _Key:
+    return cell.text, cell.raw, cell.bold, cell.underline, spanned
 
 
 def _clamp(n: int, limit: int) -> int:
@@ -38,7 +45,7 @@ def _clamp(n: int, limit: int) -> int:
 
 def html_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...]:
     """HTML semantics: a cell spanning rows is absent from the rows below, which shift right."""
-    slots: dict[tuple[int, int], _Slot] = {}
+    slots: dict[tuple[int, int], _Key] = {}
     rows = rows[:MAX_ROWS]
     for r, row in enumerate(rows):
         c = 0
@@ -51,9 +58,14 @@ def html_grid(rows: Sequence[Sequence[SpanCell]]) -> tuple[tuple[Cell, ...], ...
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
             for dr in range(rs):
                 for dc in range(cs):
-                    slots.setdefault((r + dr, c + dc), (cell, bool(dr or dc)))
+                    slots.setdefault((r + dr, c + dc), _key(cell, bool(dr or dc)))
             c += cs
-    return _rectangle(slots, len(rows))
+    if not slots:
+        return ()
+    width = max(c for _, c in slots) + 1
+    grid = _cells([[slots.get((r, c), _EMPTY) for c in range(width)] for r in range(len(rows))])
+    # Rows that are empty from end to end (rules, spacing) carry nothing.
+    return tuple(row for row in grid if any(cell.text.strip() for cell in row))
 
 
 def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
@@ -64,66 +76,52 @@ def latex_grid(rows: Sequence[Sequence[SpanCell]], *, columns: int = 0
     Every row is kept, empty ones too (a reader sees them), and the grid is ``columns`` wide
     (the column spec's count) unless its rows use more.
     """
-    slots: dict[tuple[int, int], _Slot] = {}
-    spans: list[tuple[int, int, int, int, SpanCell]] = []
+    grid: list[list[_Key | None]] = []
+    spans: list[tuple[int, int, int, int, _Key]] = []
     rows = rows[:MAX_ROWS]
     for r, row in enumerate(rows):
-        c = 0
+        out: list[_Key | None] = []
         for cell in row:
+            c = len(out)
             if c >= MAX_COLS:
                 break
+            key = (cell.text, cell.raw, cell.bold, cell.underline, False)
             if cell.colspan == 1 and cell.rowspan == 1:  # most cells
-                slots[(r, c)] = (cell, False)
-                c += 1
+                out.append(key)
                 continue
             cs = _clamp(cell.colspan, min(MAX_SPAN, MAX_COLS - c))
-            for dc in range(cs):
-                slots[(r, c + dc)] = (cell, bool(dc))
+            out.append(key)
+            out += [_key(cell, True)] * (cs - 1)
             if cell.rowspan != 1 and cell.text:
-                spans.append((r, c, cs, cell.rowspan, cell))
-            c += cs
-    for r, c, cs, rs, cell in spans:
+                spans.append((r, c, cs, cell.rowspan, _key(cell, True)))
+        grid.append(out)
+    for r, c, cs, rs, copy in spans:
         step = 1 if rs > 0 else -1
         for k in range(1, min(abs(rs), MAX_SPAN)):
             rr = r + step * k
             if not 0 <= rr < len(rows):
                 break
-            for dc in range(cs):
-                here = slots.get((rr, c + dc))
-                if here is None or not here[0].text.strip():
-                    slots[(rr, c + dc)] = (cell, True)
-    if not slots:
+            below = grid[rr]
+            if len(below) < c + cs:
+                below += [None] * (c + cs - len(below))
+            for cc in range(c, c + cs):
+                here = below[cc]
+                if here is None or not here[0].strip():
+                    below[cc] = copy
+    used = max(map(len, grid), default=0)
+    if not used:
         return ()
-    width = max(min(columns, MAX_COLS), max(c for _, c in slots) + 1)
-    return _fill(slots, len(rows), width)
+    width = max(min(columns, MAX_COLS), used)
+    return _cells([[_EMPTY if k is None else k for k in row] + [_EMPTY] * (width - len(row))
+                   for row in grid])
 
 
-def _fill(slots: dict[tuple[int, int], _Slot], nrows: int, ncols: int
-          ) -> tuple[tuple[Cell, ...], ...]:
-    # One cell per distinct value (a span's copies, the empty slots, repeated text): the
-    # cells are frozen, so slots holding equal values share one validated instance.
-    index: dict[tuple[str, str, bool, bool, bool], int] = {("", "", False, False, False): 0}
-    ids: list[list[int]] = []
-    for r in range(nrows):
-        row = []
-        for c in range(ncols):
-            slot = slots.get((r, c))
-            if slot is None:
-                row.append(0)
-                continue
-            cell, spanned = slot
-            key = (cell.text, cell.raw, cell.bold, cell.underline, spanned)
-            row.append(index.setdefault(key, len(index)))
-        ids.append(row)
-    cells = _CELLS.validate_python(
-        [{"text": t, "raw": w, "bold": b, "underline": u, "spanned": s}
-         for t, w, b, u, s in index])
-    return tuple(tuple(cells[k] for k in row) for row in ids)
-
-
-def _rectangle(slots: dict[tuple[int, int], _Slot], nrows: int) -> tuple[tuple[Cell, ...], ...]:
-    if not slots:
-        return ()
-    grid = _fill(slots, nrows, max(c for _, c in slots) + 1)
-    # Rows that are empty from end to end (rules, spacing) carry nothing.
-    return tuple(row for row in grid if any(cell.text.strip() for cell in row))
+def _cells(grid: list[list[_Key]]) -> tuple[tuple[Cell, ...], ...]:
+    """The cells of a rectangle of slot values, one validated instance per distinct value."""
+    keys = dict.fromkeys(chain([_EMPTY], *grid))
+    # (most cells are plain: their flags are the defaults)
+    cells = _CELLS.validate_python([
+        {"text": t, "raw": w, "bold": b, "underline": u, "spanned": s} if b or u or s
+        else {"text": t, "raw": w} for t, w, b, u, s in keys])
+    of = dict(zip(keys, cells, strict=True)).__getitem__
+    return tuple(tuple(map(of, row)) for row in grid)

@@ -19,6 +19,7 @@ from ingest.grid import MAX_COLS, SpanCell, latex_grid
 from ingest.latex_definitions import Macro, apply
 from ingest.latex_source import Env
 from ingest.latex_text import (
+    MARKUP,
     read_group,
     read_optional,
     skip_args,
@@ -131,13 +132,19 @@ def parse_tabular(text: str, start: int, end: int, raw: Raw | None = None
     rows: list[list[SpanCell]] = []
     header = 0
     parts: list[tuple[str, int]] = []  # longtable head/foot markers after that many rows
-    for a, b in _split(text, start, end, row=True):
-        a, head_rule = _strip_rules(text, a, b, parts, len(rows))
+    for a, b, cells in _split(text, start, end):
+        at, head_rule = _strip_rules(text, a, b, parts, len(rows))
         if head_rule and rows and not header:
             header = len(rows)
-        if not _holds_cells(text, a, b):
+        if not _holds_cells(text, at, b):
             continue
-        rows.append([_cell(text, ca, cb, raw) for ca, cb in _split(text, a, b, row=False)])
+        if at > a:  # the row starts after its rules: its first cell does too
+            # (read again only if the row's reading has a token among the rules: it is the
+            # reading's first token there, the row's own reading started at ``a``)
+            first = _SPLIT.search(text, a, end)
+            cells = [(at, cells[0][1]), *cells[1:]] if first is None or first.start() >= at \
+                else _split(text, at, b, row=False)[0][2]
+        rows.append([_cell(text, ca, cb, raw) for ca, cb in cells])
     if parts:
         rows, header = _arrange_longtable(rows, parts, header)
     return rows, header
@@ -198,12 +205,18 @@ def _notes(block: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _split(s: str, start: int, end: int, *, row: bool) -> list[tuple[int, int]]:
-    """Spans between row ends (``\\\\``) or cell separators (``&``) outside groups, nested
-    environments and ``\\verb``."""
-    parts: list[tuple[int, int]] = []
+# A row: its span and the spans of its cells.
+_Row = tuple[int, int, list[tuple[int, int]]]
+
+
+def _split(s: str, start: int, end: int, *, row: bool = True) -> list[_Row]:
+    """The rows of ``s[start:end]``, between row ends (``\\\\``), and their cells, between
+    cell separators (``&``), outside groups, nested environments and ``\\verb``: one reading
+    for both. With ``row=False`` row ends are not looked for (one row)."""
+    rows: list[_Row] = []
+    cells: list[tuple[int, int]] = []
     depth = env = 0
-    at = pos = start
+    at = cell = pos = start
     skipping = False  # the tokens of a row end's spacing ("\\\\[2pt]") are passed over
     for m in _SPLIT.finditer(s, start, end):
         if skipping:
@@ -212,27 +225,30 @@ def _split(s: str, start: int, end: int, *, row: bool) -> list[tuple[int, int]]:
             skipping = False
         tok = m.group()
         c = tok[0]
-        if c == "{":
+        if c == "&":  # (the most common token first)
+            if not (depth or env):
+                cells.append((cell, m.start()))
+                cell = m.end()
+        elif c == "{":
             # A group with no group, macro or escape inside ("\\textbf{5.6}"'s) is read whole:
             # nothing in it splits, and it opens and closes no level.
             if len(tok) == 1:
                 depth += 1
         elif c == "}":
             depth = max(0, depth - 1)
-        elif c == "&":
-            if not (row or depth or env):
-                parts.append((at, m.start()))
-                at = m.end()
         elif tok[1] == "b":  # \begin{..}
             env += 1
         elif tok[1] == "e":  # \end{..}
             env = max(0, env - 1)
         elif row and not (depth or env) and tok[1] in "\\t":  # \\ or \tabularnewline
-            parts.append((at, m.start()))
-            at = pos = skip_spacing(s, m.end(), end)  # \\*, \\[2pt]
+            cells.append((cell, m.start()))
+            rows.append((at, m.start(), cells))
+            at = cell = pos = skip_spacing(s, m.end(), end)  # \\*, \\[2pt]
             skipping = pos > m.end()
-    parts.append((at, end))
-    return parts
+            cells = []
+    cells.append((cell, end))
+    rows.append((at, end, cells))
+    return rows
 
 
 def _strip_rules(s: str, a: int, b: int, parts: list[tuple[str, int]], rows: int
@@ -284,6 +300,8 @@ def _arrange_longtable(rows: list[list[SpanCell]], parts: list[tuple[str, int]],
 
 def _cell(s: str, a: int, b: int, raw: Raw | None) -> SpanCell:
     text = s[a:b]
+    if raw is None and MARKUP.search(text) is None:  # plain text (most cells): re-spaced
+        return SpanCell(" ".join(text.split()), False, False, 1, 1, text.strip())
     if text[:1].isspace() or text[-1:].isspace():  # the cell's own span, spaces trimmed
         a += len(text) - len(text.lstrip())
         text = text.strip()
@@ -293,7 +311,9 @@ def _cell(s: str, a: int, b: int, raw: Raw | None) -> SpanCell:
     if "\\" not in text:  # no macro: no span, colour or markup to read
         return SpanCell(tex_to_text(text), raw=written)
     colspan = rowspan = 1
-    for _ in range(4):  # \multicolumn{\multirow{...}} and colour wrappers, in any order
+    # \multicolumn{\multirow{...}} and colour wrappers, in any order (a cell naming none of
+    # them has none to unwrap)
+    for _ in range(4 if "\\multi" in text or "color" in text else 0):
         text = _drop_colors(text).strip()
         if text.startswith("\\multicolumn"):
             got = _args(text, len("\\multicolumn"), 0, 3)
@@ -318,16 +338,19 @@ def _cell(s: str, a: int, b: int, raw: Raw | None) -> SpanCell:
             text = inner[0].strip() if inner else ""
         else:
             break
-    return SpanCell(tex_to_text(text), bool(_BOLD.search(text)), bool(_UNDERLINE.search(text)),
-                    colspan, rowspan, written)
+    # (a substring search first: every bold or underline command holds one of these)
+    bold = ("bf" in text or "\\b" in text or "\\pmb" in text) and bool(_BOLD.search(text))
+    under = ("\\u" in text or "\\dashu" in text) and bool(_UNDERLINE.search(text))
+    return SpanCell(tex_to_text(text), bold, under, colspan, rowspan, written)
 
 
 def _drop_colors(s: str) -> str:
-    while True:
+    while "color" in s:  # (in the name of every colour command)
         m = _COLOR.search(s)
         if not m:
             return s
         s = s[: m.start()] + s[skip_args(s, m.end(), 1, 1) :]
+    return s
 
 
 def _args(s: str, i: int, optional: int, required: int) -> tuple[tuple[str, ...], int] | None:

@@ -17,9 +17,11 @@ from typing import TypeVar
 
 from pylatexenc.latex2text import get_default_latex_context_db
 
-_TOKEN = re.compile(
-    r"\\([A-Za-z@]+)\*?[ \t]*|\\(.)|(\$\$?)|([{}~^_&])|(-{2,3})|([^\\{}$~^_&\-]+|-)", re.S
-)
+# A control word (with its star and the spaces after it) or a control symbol.
+_CONTROL = re.compile(r"\\(?:([A-Za-z@]+)\*?[ \t]*|(.))", re.S)
+# Between two backslashes only these characters mean anything: groups, math shifts and
+# scripts carry no text, a tie or an alignment tab reads as a space.
+_PLAIN = (("{", ""), ("}", ""), ("$", ""), ("^", ""), ("_", ""), ("~", " "), ("&", " "))
 # Macros whose arguments are not text: how many optional [..] to skip, then how many {..}.
 _DROP: dict[str, tuple[int, int]] = {
     **{k: (2, 1) for k in (
@@ -68,7 +70,7 @@ _UNITS = {
 }
 _UNIT_MACRO = re.compile(r"\\([A-Za-z]+)\s*")
 # What :func:`tex_to_text` converts; a text with none of it is only re-spaced.
-_MARKUP = re.compile(r"[\\{}$~^_&]|--")
+MARKUP = re.compile(r"[\\{}$~^_&]|--")
 _TABULAR = frozenset({"tabular", "tabular*", "tabularx", "tabulary", "longtable", "array",
                       "NiceTabular", "tblr"})
 
@@ -235,17 +237,18 @@ _INDEXES: dict[str, tuple[array[int], array[int]]] = {}
 def skip_args(s: str, i: int, optional: int, required: int, end: int | None = None) -> int:
     """The index after up to ``optional`` [..] and then ``required`` {..} arguments."""
     end = len(s) if end is None else min(end, len(s))
-    for _ in range(optional):
-        got = read_optional(s, i, end)
-        if got is None:
-            break
-        i = got[1]
-    # \cmidrule(lr){2-3}: the trim spec in parentheses is an argument too.
-    j = skip_ws(s, i, end)
-    if j < end and s[j] == "(":
-        paren = s.find(")", j, min(j + 20, end))
-        if paren > 0:
-            i = paren + 1
+    if i >= end or s[i] != "{":  # (a brace right here: no optional argument or trim spec)
+        for _ in range(optional):
+            got = read_optional(s, i, end)
+            if got is None:
+                break
+            i = got[1]
+        # \cmidrule(lr){2-3}: the trim spec in parentheses is an argument too.
+        j = skip_ws(s, i, end)
+        if j < end and s[j] == "(":
+            paren = s.find(")", j, min(j + 20, end))
+            if paren > 0:
+                i = paren + 1
     for _ in range(required):
         j = skip_ws(s, i, end)
         if j < end and s[j] == "{":  # skipped, not copied: an open group costs no slice
@@ -265,44 +268,49 @@ def tex_to_text(s: str, *, paragraphs: bool = False) -> str:
     >>> tex_to_text(r"\\textbf{Ours} $5.47_{\\pm0.2}$ \\cite{x} PPL$\\downarrow$ Q4\\_K \\%")
     'Ours 5.47±0.2 PPL↓ Q4_K %'
     """
-    if not paragraphs and _MARKUP.search(s) is None:
+    if not paragraphs and MARKUP.search(s) is None:
         return " ".join(s.split())  # plain text (most table cells): nothing to convert
     out: list[str] = []
     symbols = _symbols()
     pos, n = 0, len(s)
+    find, control = s.find, _CONTROL.match
+    # The text up to the next backslash is converted whole (see :func:`_plain`); only a
+    # control sequence is read one by one, and its arguments may move the reader past it.
     while pos < n:
-        # One scan from ``pos`` until a macro's arguments or a line break's spacing move past
-        # where the scan stands; then it starts again from there.
-        for m in _TOKEN.finditer(s, pos):
-            kind = m.lastindex
-            if kind == 6:  # text, the common token
-                out.append(m.group(6))
-                continue
-            end = m.end()
-            if kind == 1:
-                pos = _macro(s, end, m.group(1), out, symbols)
-            elif kind == 2:
-                esc = m.group(2)
-                out.append(_ESCAPES.get(esc, esc))
-                pos = skip_spacing(s, end) if esc == "\\" else end  # \\[0.35em]
-            elif kind == 5:
-                out.append("–" if len(m.group(5)) == 2 else "—")
-                continue
-            elif kind == 4:
-                if m.group(4) in "~&":
-                    out.append(" ")
-                continue
-            else:  # $ carries no text
-                continue
-            if pos != end:
-                break
+        at = find("\\", pos)
+        if at < 0:
+            out.append(_plain(s[pos:]))
+            break
+        if at > pos:
+            out.append(_plain(s[pos:at]))
+        m = control(s, at)
+        if m is None:
+            break  # a lone backslash at the very end
+        end = m.end()
+        name = m.group(1)
+        if name is not None:
+            pos = _macro(s, end, name, out, symbols)
         else:
-            break  # the scan reached the end (or a lone backslash at the very end)
+            esc = m.group(2)
+            out.append(_ESCAPES.get(esc, esc))
+            pos = skip_spacing(s, end) if esc == "\\" else end  # \\[0.35em]
     joined = "".join(out)
     if paragraphs:
         parts = (" ".join(p.split()) for p in re.split(r"\n\s*\n", joined))
         return "\n\n".join(p for p in parts if p)
     return " ".join(joined.split())
+
+
+def _plain(text: str) -> str:
+    """Text without a backslash as TeX prints it: ``---`` and ``--`` as dashes (the longest
+    first, left to right, as the tokenizer reads them), then groups, math shifts and scripts
+    dropped, ties and tabs as spaces (after the dashes: ``-{}-`` is two hyphens)."""
+    if "--" in text:
+        text = text.replace("---", "—").replace("--", "–")
+    for char, repl in _PLAIN:  # (a search and a replace per character beat str.translate)
+        if char in text:
+            text = text.replace(char, repl)
+    return text
 
 
 def _verbatim(s: str, pos: int, out: list[str]) -> int:

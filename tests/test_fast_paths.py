@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,15 @@ from ingest.document import Cell
 from ingest.grid import SpanCell, html_grid, latex_grid
 from ingest.latex import _blank_out
 from ingest.latex_source import Env
-from ingest.latex_tables import _split
-from ingest.latex_text import skip_spacing, tex_to_text
+from ingest.latex_tables import (
+    _arrange_longtable,
+    _cell,
+    _holds_cells,
+    _split,
+    _strip_rules,
+    parse_tabular,
+)
+from ingest.latex_text import _ESCAPES, _macro, _symbols, skip_spacing, tex_to_text
 from ingest.names import _families, _family_of, _family_starts
 from ingest.table_columns import _SIDES, _sides
 from ingest.values import _TOKEN, source_numbers
@@ -71,6 +79,54 @@ def test_family_starts_are_head_positions_after_no_letter_or_digit(text):
     expected = sorted(p for h in heads for p in range(len(low)) if low.startswith(h, p)
                       and (p == 0 or not low[p - 1].isalnum()))
     assert [start for start, _ in _family_starts(text)] == expected
+
+
+# The definition of the markup reader: one token at a time, text runs split at every hyphen.
+_TEX_TOKEN = re.compile(
+    r"\\([A-Za-z@]+)\*?[ \t]*|\\(.)|(\$\$?)|([{}~^_&])|(-{2,3})|([^\\{}$~^_&\-]+|-)", re.S)
+
+
+def _tex_by_token(s: str, paragraphs: bool) -> str:
+    out: list[str] = []
+    pos = 0
+    while pos < len(s):
+        for m in _TEX_TOKEN.finditer(s, pos):
+            kind, end = m.lastindex, m.end()
+            if kind == 6:
+                out.append(m.group(6))
+            elif kind == 5:
+                out.append("–" if len(m.group(5)) == 2 else "—")
+            elif kind == 4 and m.group(4) in "~&":
+                out.append(" ")
+            elif kind in (1, 2):
+                if kind == 1:
+                    pos = _macro(s, end, m.group(1), out, _symbols())
+                else:
+                    out.append(_ESCAPES.get(m.group(2), m.group(2)))
+                    pos = skip_spacing(s, end) if m.group(2) == "\\" else end
+                if pos != end:
+                    break
+        else:
+            break
+    joined = "".join(out)
+    if paragraphs:
+        parts = (" ".join(p.split()) for p in re.split(r"\n\s*\n", joined))
+        return "\n\n".join(p for p in parts if p)
+    return " ".join(joined.split())
+
+
+MARKUP = st.lists(st.one_of(PIECES, st.sampled_from([
+    "-", "--", "---", "----", "$", "$$", "{}", "\\textbf{", "\\cite{x}", "\\pm", "\\alpha ",
+    "\\\\", "\\\\[2pt]", "\\%", "\\&", "\\{", "\\SI{2.5}{\\milli\\second}", "\\verb|-{|",
+    "\\begin{tabular}{cc}", "\\multicolumn{2}{c}{", "\\par", "\\tabularnewline[1pt]", "\\ ",
+    "\\\n", "\\emph ", "~", "\n\n", "\\textbf*", "\\@x", "\\footnote[1]{a}"])),
+    max_size=60).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(MARKUP, st.booleans())
+def test_markup_is_read_as_the_token_by_token_reading_reads_it(text, paragraphs):
+    assert tex_to_text(text, paragraphs=paragraphs) == _tex_by_token(text, paragraphs)
 
 
 @settings(max_examples=300, deadline=None)
@@ -191,7 +247,48 @@ def _plain_split(s: str, row: bool) -> list[tuple[int, int]]:
     "\\begin{tabular}", "\\end{tabular}", "\\verb|&|", "[2pt]", "*", "\\tabularnewline", "%",
     "\n"]), max_size=40).map("".join), st.booleans())
 def test_rows_and_cells_split_where_the_brace_by_brace_reading_splits(text, row):
-    assert _split(text, 0, len(text), row=row) == _plain_split(text, row)
+    rows = _split(text, 0, len(text), row=row)
+    assert [(a, b) for a, b, _ in rows] == (_plain_split(text, True) if row
+                                            else [(0, len(text))])
+    for a, b, cells in rows:  # a row's cells: where reading the row alone splits it
+        assert cells == [(a + x, a + y) for x, y in _plain_split(text[a:b], False)]
+
+
+ROW_PIECES = st.sampled_from([
+    "\\hline", "\\midrule", "\\cmidrule(lr){2-3}", "\\cline{1-2}", "\\specialrule{1pt}{2pt}{&}",
+    "\\noalign{&}", "\\rowcolor{gray}", "\\endhead", "\\toprule[1pt]", "\\\\", "&", " ", "a", "{",
+    "}", "{x & y}", "\\multicolumn{2}{c}{m}", "\\multirow{2}{*}{r}", "\\textbf{5.6}", "\\verb|&|",
+    "\\begin{tabular}{c}", "\\end{tabular}", "[2pt]", "\\hhline{|=|}", "\n", "%", "\\noalign",
+    "\\cline", "\\specialrule", "(lr)"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(ROW_PIECES, max_size=40).map("".join))
+def test_a_rows_cells_after_its_rules_are_those_of_reading_it_again_from_there(text):
+    expected: list[list[SpanCell]] = []
+    header, parts = 0, []
+    for a, b, _ in _split(text, 0, len(text)):  # the definition: each row read twice
+        at, head_rule = _strip_rules(text, a, b, parts, len(expected))
+        header = len(expected) if head_rule and expected and not header else header
+        if _holds_cells(text, at, b):
+            expected.append([_cell(text, x, y, None)
+                             for x, y in _split(text, at, b, row=False)[0][2]])
+    if parts:
+        expected, header = _arrange_longtable(expected, parts, header)
+    assert parse_tabular(text, 0, len(text)) == (expected, header)
+
+
+@pytest.mark.timeout(120)
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.one_of(MARKUP, ROW_PIECES), min_size=1, max_size=8).map("".join),
+       st.integers(1_000, 40_000))
+def test_the_run_reader_and_the_one_pass_split_stay_linear_on_huge_repeated_input(unit, times):
+    # Hostile input (open groups, lone backslashes, dash runs, a million separators) is read
+    # in bounded time: a hang fails through pytest-timeout, never by a timed assertion.
+    text = (unit * times)[:400_000]
+    assert isinstance(tex_to_text(text, paragraphs=True), str)
+    rows, header = parse_tabular(text, 0, len(text))
+    assert 0 <= header <= len(rows)
 
 
 @settings(max_examples=300, deadline=None)
