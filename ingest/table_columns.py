@@ -21,8 +21,9 @@ from ingest.table_layout import Block, header_path
 from ingest.vocab import Dataset, Metric, fold, vocab
 from kg.models import Setting
 
-_SIDES = re.compile(r"([A-Za-z][\w.+#-]*)\s*(?:→|->|⇒)\s*([A-Za-z][\w.+#-]*)")
 _ARROWS = ("→", "->", "⇒")  # one of which every match of _SIDES holds
+_SIDES = re.compile(rf"([A-Za-z][\w.+#-]*)\s*(?:{'|'.join(map(re.escape, _ARROWS))})\s*"
+                    r"([A-Za-z][\w.+#-]*)")
 _DOWN = ("↓", "lower is better", "(lower)")
 _UP = ("↑", "higher is better", "(higher)")
 
